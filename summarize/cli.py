@@ -1,0 +1,165 @@
+"""Command line: parse flags, call the library, print.  Exit codes come from here only."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from . import pipeline, render
+from .extract import DEFAULT_MAX_RETRIES
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT
+from .schemas import write_schemas
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_ERROR = 2
+
+EXIT_CODES_HELP = (
+    f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
+    f"articles failed (see its 'Failed articles' section); {EXIT_ERROR} nothing produced "
+    "(bad flags, no model and no recordings, or every article failed)."
+)
+
+app = typer.Typer(
+    help="Structured, quote-grounded briefings from folders of news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class Mode(str, Enum):
+    tools = "tools"
+    json_schema = "json_schema"
+    md_json = "md_json"
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command(
+    help=(
+        "Summarise every .txt, .md and .html article in FOLDER into one cross-article brief: "
+        "actors (with name variants merged), claims, figures and stances, each backed by a "
+        "verbatim quote.\n\n"
+        "The model is any OpenAI-compatible endpoint: OPENAI_API_KEY for OpenAI, or "
+        "--base-url / OPENAI_BASE_URL for Ollama, vLLM or llama.cpp. With neither set, "
+        "recorded answers are replayed when every article has one (the bundled seeds do).\n\n"
+        + EXIT_CODES_HELP
+    ),
+    epilog=EXIT_CODES_HELP,
+)
+def brief(
+    folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.")] = False,
+    model: Annotated[
+        Optional[str],
+        typer.Option(help=f"Model name at the endpoint [default: $SUMMARIZE_MODEL or {DEFAULT_MODEL}; replay: the recorded one]."),
+    ] = None,
+    base_url: Annotated[
+        Optional[str],
+        typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [default: $OPENAI_BASE_URL or OpenAI]."),
+    ] = None,
+    mode: Annotated[
+        Optional[Mode],
+        typer.Option(help="How the schema is requested: tool calls, a JSON schema response format, or JSON in Markdown [default: tools; replay: the recorded one]."),
+    ] = None,
+    max_retries: Annotated[
+        int, typer.Option(min=0, max=10, help="Reasks after an answer fails validation (e.g. a quote not in the article).")
+    ] = DEFAULT_MAX_RETRIES,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for one model answer.")] = DEFAULT_TIMEOUT,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json.")] = Format.md,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the brief to this file instead of stdout.")] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the configured model and save its answers as cassettes (CASSETTES/<folder name>/) for offline replay.")
+    ] = False,
+    cassettes: Annotated[
+        Optional[Path], typer.Option(help="Folder of recording sets [default: ./cassettes, then the recordings shipped with the package].")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
+) -> None:
+    err = _stderr()
+    options = pipeline.Options(
+        folder=folder,
+        recursive=recursive,
+        model=model,
+        mode=mode.value if mode else None,
+        base_url=base_url,
+        max_retries=max_retries,
+        timeout=timeout,
+        record=record,
+        cassettes=cassettes,
+    )
+    try:
+        result = pipeline.brief_folder(options, progress=None if quiet else _progress(err))
+    except pipeline.ConfigError as problem:
+        err.print(f"error: {problem}", style="bold red")
+        raise typer.Exit(EXIT_ERROR) from None
+
+    text = render.to_json(result.brief) if output_format is Format.json else render.to_markdown(result.brief)
+    if out is not None:
+        _write_atomically(out, text)
+        if not quiet:
+            err.print(f"wrote {out}")
+    elif output_format is Format.md and sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if not result.brief.articles:
+        raise typer.Exit(EXIT_ERROR)
+    if result.brief.failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _progress(err: Console) -> pipeline.Progress:
+    def started(i, n, article):
+        err.print(f"[{i}/{n}] {article.path} …", end="")
+
+    def finished(i, n, article, extraction, problem):
+        if extraction is None:
+            err.print(f" failed: {problem}")
+            return
+        counts = f"{len(extraction.actors)} actors, {len(extraction.claims)} claims, {len(extraction.figures)} figures, {len(extraction.stances)} stances"
+        err.print(f" {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''})")
+
+    return pipeline.Progress(started=started, finished=finished, notice=lambda m: err.print(m))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+@app.command(help="Write the JSON Schemas of the article extraction and the brief into FOLDER.")
+def schemas(
+    folder: Annotated[Path, typer.Argument(help="Where to write article.schema.json and brief.schema.json.")] = Path("schemas"),
+) -> None:
+    for path in write_schemas(folder):
+        _stderr().print(f"wrote {path}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

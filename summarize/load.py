@@ -1,0 +1,247 @@
+"""Load articles from a folder: text extraction, boilerplate removal, ids, titles, dates.
+
+Every problem with one file becomes a :class:`LoadError` naming that file, so the caller
+can report it and go on with the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .models import Article, ExtractionFailure
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Larger files are refused: no news article is this long, and such files are usually dumps."""
+
+
+class LoadError(Exception):
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass
+class Loaded:
+    articles: list[Article]
+    failures: list[ExtractionFailure]
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(folder: Path, recursive: bool = False) -> list[Path]:
+    """Article files in ``folder``, sorted by path; hidden files are skipped."""
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is not a folder")
+    candidates = folder.rglob("*") if recursive else folder.iterdir()
+    found = [
+        p
+        for p in candidates
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(found)
+
+
+def load_folder(folder: Path, recursive: bool = False) -> Loaded:
+    articles: list[Article] = []
+    failures: list[ExtractionFailure] = []
+    for path in discover(folder, recursive):
+        try:
+            articles.append(load_article(path))
+        except LoadError as err:
+            failures.append(ExtractionFailure(path=str(path), stage="load", reason=err.reason))
+    return Loaded(articles, failures)
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def article_id(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def load_article(path: Path) -> Article:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise LoadError(path, f"cannot be read ({err.strerror})") from err
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(path, f"is {len(raw) / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for one article")
+    if not raw.strip():
+        raise LoadError(path, "is empty")
+    if b"\x00" in raw[:8192]:
+        raise LoadError(path, "looks binary (it holds NUL bytes), not an article")
+
+    suffix = path.suffix.lower()
+    meta_title: str | None = None
+    meta_date: date | None = None
+    if suffix in {".html", ".htm"}:
+        text, meta_title, meta_date = _from_html(path, raw)
+    else:
+        text = _decode(path, raw)
+        if suffix in {".md", ".markdown"}:
+            text, meta_title, meta_date = _split_front_matter(text)
+
+    lines = _clean_lines(text)
+    found_date, lines = _take_dateline(lines)
+    body = "\n".join(lines).strip()
+    if not body:
+        raise LoadError(path, "has no article text once page furniture is removed")
+    return Article(
+        id=article_id(raw),
+        path=str(path),
+        title=meta_title or _guess_title(lines) or path.stem,
+        date=meta_date or found_date,
+        text=body,
+    )
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        bad = raw[err.start]
+        raise LoadError(
+            path,
+            f"is not UTF-8 text (byte 0x{bad:02x} at offset {err.start}); "
+            "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8",
+        ) from err
+
+
+def _from_html(path: Path, raw: bytes) -> tuple[str, str | None, date | None]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    try:
+        text = trafilatura.extract(
+            raw, include_comments=False, include_tables=True, favor_precision=True, output_format="txt"
+        )
+        meta = trafilatura.extract_metadata(raw.decode("utf-8", errors="replace"))
+    except Exception as err:  # trafilatura raises a variety of lxml errors on broken markup
+        raise LoadError(path, f"HTML could not be parsed ({type(err).__name__}: {err})") from err
+    if not text or not text.strip():
+        raise LoadError(path, "HTML holds no main article text that could be extracted")
+    title = (meta.title or "").strip() or None if meta else None
+    found: date | None = None
+    if meta and meta.date:
+        try:
+            found = date.fromisoformat(meta.date[:10])
+        except ValueError:
+            found = None
+    return text, title, found
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def _split_front_matter(text: str) -> tuple[str, str | None, date | None]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text, None, None
+    fields: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().lower()] = value.strip().strip("'\"")
+    title = fields.get("title") or None
+    found = _parse_date(fields.get("date", ""))
+    return text[match.end() :], title, found
+
+
+# --------------------------------------------------------------------------- cleaning
+
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        please\ enter\ your\ (?:comment|name|email|e-mail)(?:\ (?:address\ )?here)?
+      | you\ have\ entered\ an\ incorrect\ email\ address
+      | save\ my\ name,?\ email,?\ and\ website\ in\ this\ browser.*
+      | leave\ a\ (?:reply|comment)
+      | recent\ (?:posts|comments|articles)
+      | related\ (?:posts|articles|stories)
+      | (?:most\ )?popular(?:\ posts)?
+      | share\ (?:this(?:\ article)?|on\ \w+)
+      | (?:log|sign)\ in\ to\ (?:comment|reply)
+      | subscribe(?:\ to\ our\ newsletter)?
+      | advertisement
+    )[\s!.:]*$""",
+    re.I | re.X,
+)
+_BREADCRUMB = re.compile(r"^Home\s*(?:[›»>/|]\s*)?[A-Z0-9]")
+
+
+def _is_boilerplate(line: str) -> bool:
+    if _BOILERPLATE.match(line):
+        return True
+    if _BREADCRUMB.match(line) and len(line) < 300:
+        # A crumb trail ("Home › News › …") or a run of crumbs glued together and cut
+        # short ("HomeBreaking NewsWhat is … Seoul warns of...").
+        return bool(re.search(r"[›»>|]|/\s", line)) or line.endswith(("...", "…"))
+    return False
+
+
+def _clean_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if _is_boilerplate(line.strip()):
+            continue
+        if not line.strip() and out and not out[-1].strip():
+            continue  # fold runs of blank lines
+        out.append(line)
+    return out
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATELINE = re.compile(
+    rf"""^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?
+        (?:(?P<m1>{_MONTHS})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})
+          |(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS}),?\s+(?P<y2>\d{{4}})
+          |(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))
+        (?:\s*[-–—|,]?\s*\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?(?:\s*[A-Z]{{2,4}})?)?\s*$""",
+    re.I | re.X,
+)
+
+
+def _parse_date(value: str) -> date | None:
+    match = _DATELINE.match(value.strip()) if value else None
+    if not match:
+        return None
+    if match.group("iso"):
+        try:
+            return date.fromisoformat(match.group("iso"))
+        except ValueError:
+            return None
+    month = match.group("m1") or match.group("m2")
+    day = match.group("d1") or match.group("d2")
+    year = match.group("y1") or match.group("y2")
+    try:
+        return datetime.strptime(f"{year} {month} {day}", "%Y %B %d").date()
+    except ValueError:
+        return None
+
+
+def _take_dateline(lines: list[str]) -> tuple[date | None, list[str]]:
+    """A date-only line among the first few is the article's dateline: keep the date, drop the line."""
+    for i, line in enumerate(lines[:5]):
+        found = _parse_date(line)
+        if found:
+            return found, lines[:i] + lines[i + 1 :]
+    return None, lines
+
+
+def _guess_title(lines: list[str]) -> str | None:
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if not first:
+        return None
+    if len(first) <= 200 and not first.endswith("."):
+        return first  # a headline line
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".")
+    return sentence if len(sentence) <= 120 else sentence[:117].rstrip() + "…"

@@ -1,0 +1,270 @@
+"""Pydantic types passed between the pipeline's stages.
+
+Two layers:
+
+* ``*Draft`` models are what the chat model fills in: each item carries one verbatim
+  ``quote`` and nothing the model could not know (no offsets).
+* The grounded models (``Actor``, ``Claim``, ``Figure``, ``Stance``, ``ArticleExtraction``)
+  replace the quote with :class:`Evidence` that records where the quote sits in the article
+  and whether it aligned.  ``Brief`` is the merged, cross-article result.
+
+``schemas/article.schema.json`` and ``schemas/brief.schema.json`` are exported from
+``ArticleExtraction`` and ``Brief``.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+ActorKind = Literal["person", "organisation", "country", "group"]
+ClaimKind = Literal["fact", "assessment", "forecast", "denial", "commitment", "demand"]
+Polarity = Literal["support", "oppose", "neutral", "mixed"]
+Bound = Literal["exact", "approximate", "more_than", "less_than", "at_least", "at_most"]
+Alignment = Literal["exact", "fuzzy", "unaligned"]
+
+OUTLET = "the outlet"
+"""Speaker/source name used when the article itself (its reporter) asserts something."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- shared fields
+
+
+class ActorFields(_Strict):
+    name: str = Field(description="The actor's fullest name as written in the article.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other forms of the same name used in this article (spellings, surname only, 'Pyongyang' for North Korea's government).",
+    )
+    kind: ActorKind
+    role: str | None = Field(default=None, description="Title or role given in the article, if any.")
+
+
+class ClaimFields(_Strict):
+    text: str = Field(description="What is asserted, as one short plain sentence.")
+    speaker: str = Field(
+        description=f"Who asserts it: an actor's name as in `actors`, or '{OUTLET}' when the article itself asserts it."
+    )
+    kind: ClaimKind
+    hedged: bool = Field(default=False, description="True when the assertion is hedged ('likely', 'appears to').")
+
+
+class FigureFields(_Strict):
+    value: float = Field(description="The number as a plain numeric value (1.2 million -> 1200000).")
+    unit: str = Field(description="What one unit is: 'troops', 'shells', 'km', 'USD', 'percent', 'years'.")
+    counts: str = Field(description="What the number counts, in a few words.")
+    bound: Bound = Field(default="exact", description="'more_than' for 'more than 1,000', 'approximate' for 'about'.")
+    source: str = Field(description=f"Who gives the figure: an actor's name, or '{OUTLET}'.")
+    applies_to: str | None = Field(default=None, description="When or where the figure applies, if stated.")
+
+
+class StanceFields(_Strict):
+    holder: str = Field(description="Who holds the stance: an actor's name as in `actors`.")
+    target: str = Field(description="What the stance is about: an actor's name or a short issue phrase.")
+    target_kind: Literal["actor", "issue"]
+    polarity: Polarity
+
+
+# --------------------------------------------------------------------------- model-facing drafts
+
+
+class _Quoted(BaseModel):
+    quote: str = Field(
+        description="A verbatim, contiguous excerpt of the article (copy it exactly, 5-40 words) that supports this item."
+    )
+
+
+class ActorDraft(_Quoted, ActorFields):
+    pass
+
+
+class ClaimDraft(_Quoted, ClaimFields):
+    pass
+
+
+class FigureDraft(_Quoted, FigureFields):
+    pass
+
+
+class StanceDraft(_Quoted, StanceFields):
+    pass
+
+
+QuoteCheck = Callable[["ExtractionDraft"], None]
+
+
+class ExtractionDraft(_Strict):
+    """Everything one article says about who, what, how many and who stands where."""
+
+    actors: list[ActorDraft] = Field(description="Every named person, organisation, country or group.")
+    claims: list[ClaimDraft] = Field(description="Every attributed assertion, and the article's own factual claims.")
+    figures: list[FigureDraft] = Field(description="Every number the article states, with its unit and source.")
+    stances: list[StanceDraft] = Field(description="Every clear position of an actor for or against an actor or issue.")
+
+    @model_validator(mode="after")
+    def _run_context_check(self, info: ValidationInfo) -> "ExtractionDraft":
+        # The extraction stage passes its quote check in the validation context, so a
+        # failure becomes a validation error and the model is asked again (a reask).
+        check: QuoteCheck | None = (info.context or {}).get("quote_check")
+        if check is not None:
+            check(self)
+        return self
+
+
+# --------------------------------------------------------------------------- grounded items
+
+
+class Evidence(_Strict):
+    article_id: str
+    quote: str
+    start: int | None = Field(default=None, description="Character offset of the quote in the article text.")
+    end: int | None = None
+    alignment: Alignment = "unaligned"
+
+    @property
+    def verified(self) -> bool:
+        return self.alignment != "unaligned"
+
+
+class Actor(ActorFields):
+    evidence: Evidence
+
+
+class Claim(ClaimFields):
+    evidence: Evidence
+
+
+class Figure(FigureFields):
+    evidence: Evidence
+
+
+class Stance(StanceFields):
+    evidence: Evidence
+
+
+class Usage(_Strict):
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasks: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, other: "Usage") -> "Usage":
+        return Usage(
+            requests=self.requests + other.requests,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            reasks=self.reasks + other.reasks,
+        )
+
+
+class ArticleRef(_Strict):
+    id: str = Field(description="Stable content hash of the file's bytes.")
+    path: str
+    title: str
+    date: Date | None = None
+
+
+class Article(ArticleRef):
+    text: str = Field(description="Main text sent to the model; evidence offsets index into it.")
+
+
+class ArticleExtraction(_Strict):
+    """One article's grounded extraction."""
+
+    article: ArticleRef
+    actors: list[Actor]
+    claims: list[Claim]
+    figures: list[Figure]
+    stances: list[Stance]
+    attempts: int = Field(description="Model answers needed, the first included.")
+    usage: Usage
+    prompt_version: str
+
+
+class ExtractionFailure(_Strict):
+    path: str
+    article_id: str | None = None
+    stage: Literal["load", "extract"]
+    reason: str
+    attempts: int = 0
+
+
+# --------------------------------------------------------------------------- the brief
+
+
+class SurfaceForm(_Strict):
+    form: str
+    article_ids: list[str]
+
+
+class BriefActor(_Strict):
+    id: str
+    name: str = Field(description="Canonical name: the fullest form seen.")
+    kind: ActorKind
+    roles: list[str]
+    forms: list[SurfaceForm]
+    merged_by: list[str] = Field(description="The rules that joined the surface forms, e.g. 'spelling: Kim Yong-hyun ~ Kim Yonghyun'.")
+    evidence: list[Evidence]
+
+
+class BriefClaim(ClaimFields):
+    id: str
+    speaker_id: str | None = Field(description="Resolved actor id; null when the outlet itself asserts it or the speaker is not a verified actor.")
+    evidence: Evidence
+
+
+class BriefFigure(FigureFields):
+    id: str
+    source_id: str | None
+    evidence: Evidence
+
+
+class BriefStance(StanceFields):
+    id: str
+    holder_id: str | None
+    target_id: str | None
+    evidence: Evidence
+
+
+class UnverifiedItem(_Strict):
+    item: Literal["actor", "claim", "figure", "stance"]
+    summary: str
+    reason: str
+    evidence: Evidence
+
+
+class Producer(_Strict):
+    kind: Literal["live", "replay", "record"]
+    model: str
+    mode: str
+    endpoint: str | None = Field(default=None, description="Host of the endpoint, no credentials.")
+    recordings: str | None = Field(default=None, description="Where replayed answers came from.")
+    prompt_version: str
+
+
+class Brief(_Strict):
+    """The merged, cross-article brief."""
+
+    generated_at: str
+    articles: list[ArticleRef]
+    producer: Producer
+    actors: list[BriefActor]
+    claims: list[BriefClaim]
+    figures: list[BriefFigure]
+    stances: list[BriefStance]
+    unverified: list[UnverifiedItem]
+    failed: list[ExtractionFailure]
+    usage: Usage
+
+    def to_jsonable(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

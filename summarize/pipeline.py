@@ -1,0 +1,206 @@
+"""The whole job: load a folder, extract each article (live, recording or replaying), merge.
+
+The CLI calls :func:`brief_folder`; everything it needs to print comes back in
+:class:`RunResult`.  One article's failure is recorded in the brief and never stops the
+others.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import extract, load, merge, recording
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, ModelClient, ModelError, ModelSettings
+from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage
+from .prompting import extraction_prompt
+from .resources import data_dir
+
+REPLAY_BASE_URL = "http://recorded.invalid/v1"
+"""Replayed requests never leave the machine; vcrpy answers them from the cassette."""
+
+SETUP_HELP = (
+    "Configure a model: set OPENAI_API_KEY for OpenAI, or pass --base-url (or set "
+    "OPENAI_BASE_URL) for a local OpenAI-compatible server: Ollama http://localhost:11434/v1, "
+    "vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1."
+)
+
+
+class ConfigError(Exception):
+    """Nothing can run as asked; the message says what to change."""
+
+
+@dataclass
+class Options:
+    folder: Path
+    recursive: bool = False
+    model: str | None = None
+    mode: str | None = None
+    base_url: str | None = None
+    max_retries: int = extract.DEFAULT_MAX_RETRIES
+    timeout: float = DEFAULT_TIMEOUT
+    record: bool = False
+    cassettes: Path | None = None
+    recording_source: str | None = None
+    """With ``record``: what RECORDING.json says the answers are (default: the endpoint and model)."""
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI uses to show progress; all optional."""
+
+    started: Callable[[int, int, Article], None] = lambda i, n, a: None
+    finished: Callable[[int, int, Article, ArticleExtraction | None, str | None], None] = lambda *a: None
+    notice: Callable[[str], None] = lambda message: None
+
+
+@dataclass
+class RunResult:
+    brief: Brief
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> int:
+        return len(self.brief.articles)
+
+
+@dataclass
+class _Plan:
+    producer: Producer
+    client_for: Callable[[Article], ModelClient]
+    cassette_for: Callable[[Article], Path | None]
+    record: bool
+
+
+def _endpoint_host(base_url: str | None) -> str:
+    if not base_url:
+        return "api.openai.com"
+    parts = urlsplit(base_url)
+    return parts.netloc or base_url
+
+
+def _plan(options: Options, articles: list[Article], env: Mapping[str, str]) -> _Plan:
+    api_key = env.get("OPENAI_API_KEY") or None
+    base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
+    mode = options.mode or "tools"
+    model = options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
+    prompt_version = extraction_prompt(articles[0]).version if articles else "none"
+    configured = bool(api_key or base_url)
+
+    if configured:
+        settings = ModelSettings(
+            model=model, mode=mode, base_url=base_url, api_key=api_key or "not-needed", timeout=options.timeout  # type: ignore[arg-type]
+        )
+        client = ModelClient(settings)
+        host = _endpoint_host(base_url)
+        if not options.record:
+            producer = Producer(kind="live", model=model, mode=mode, endpoint=host, prompt_version=prompt_version)
+            return _Plan(producer, lambda a: client, lambda a: None, record=False)
+        root = options.cassettes or Path("cassettes")
+        rec = recording.write_set(
+            root / options.folder.resolve().name,
+            model=model,
+            mode=mode,
+            source=options.recording_source or f"answers of model {model} at {host}",
+            prompt_version=prompt_version,
+        )
+        producer = Producer(
+            kind="record", model=model, mode=mode, endpoint=host, recordings=rec.describe(), prompt_version=prompt_version
+        )
+        return _Plan(producer, lambda a: client, lambda a: rec.cassette_for(a.id), record=True)
+
+    if options.record:
+        raise ConfigError("--record needs a model to record from. " + SETUP_HELP)
+    roots = [options.cassettes] if options.cassettes else [Path("cassettes"), data_dir("cassettes")]
+    found = recording.find_recordings(roots, [a.id for a in articles])
+    missing = [a.path for a in articles if a.id not in found]
+    if missing or not articles:
+        listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        why = f"no recorded answers for {listed}" if missing else "no article could be loaded"
+        raise ConfigError(f"No model is configured and {why}. {SETUP_HELP}")
+    for flag, wanted, attr in (("--model", options.model, "model"), ("--mode", options.mode, "mode")):
+        clashing = {getattr(r, attr) for r in found.values() if wanted and getattr(r, attr) != wanted}
+        if clashing:
+            raise ConfigError(
+                f"{flag} {wanted} was asked for, but the recordings were made with {attr} "
+                f"{', '.join(sorted(clashing))}; drop {flag} to replay them, or configure a model. {SETUP_HELP}"
+            )
+
+    sets = list(dict.fromkeys(found.values()))
+    clients: dict[tuple[str, str], ModelClient] = {}
+
+    def client_for(article: Article) -> ModelClient:
+        rec = found[article.id]
+        key = (rec.model, rec.mode)
+        if key not in clients:
+            clients[key] = ModelClient(
+                ModelSettings(model=rec.model, mode=rec.mode, base_url=REPLAY_BASE_URL, api_key="replay", sdk_retries=0)  # type: ignore[arg-type]
+            )
+        return clients[key]
+
+    producer = Producer(
+        kind="replay",
+        model=", ".join(dict.fromkeys(r.model for r in sets)),
+        mode=", ".join(dict.fromkeys(r.mode for r in sets)),
+        recordings="; ".join(r.describe() for r in sets),
+        prompt_version=prompt_version,
+    )
+    return _Plan(producer, client_for, lambda a: found[a.id].cassette_for(a.id), record=False)
+
+
+def brief_folder(options: Options, env: Mapping[str, str] | None = None, progress: Progress | None = None) -> RunResult:
+    """Raises :class:`ConfigError` when nothing can run; otherwise returns a brief, failures included."""
+    env = os.environ if env is None else env
+    progress = progress or Progress()
+    try:
+        loaded = load.load_folder(options.folder, options.recursive)
+    except NotADirectoryError as err:
+        raise ConfigError(str(err)) from err
+    if not loaded.articles and not loaded.failures:
+        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles")
+    plan = _plan(options, loaded.articles, env)
+
+    notices = []
+    if plan.producer.kind == "replay":
+        notices.append(
+            f"No model configured: replaying recorded answers from {plan.producer.recordings}. {SETUP_HELP}"
+        )
+    for failure in loaded.failures:
+        notices.append(f"skipped {failure.path}: {failure.reason}")
+    for message in notices:
+        progress.notice(message)
+
+    extractions: list[ArticleExtraction] = []
+    failures: list[ExtractionFailure] = list(loaded.failures)
+    usage = Usage()
+    total = len(loaded.articles)
+    for index, article in enumerate(loaded.articles, 1):
+        progress.started(index, total, article)
+        try:
+            result = _extract_one(article, plan, options.max_retries)
+        except ModelError as err:
+            usage = usage.add(err.usage)
+            failure = ExtractionFailure(
+                path=article.path, article_id=article.id, stage="extract", reason=str(err), attempts=err.attempts
+            )
+            failures.append(failure)
+            progress.finished(index, total, article, None, str(err))
+            continue
+        usage = usage.add(result.usage)
+        extractions.append(result)
+        progress.finished(index, total, article, result, None)
+
+    brief = merge.merge(extractions, failures, plan.producer, usage)
+    return RunResult(brief=brief, notices=notices)
+
+
+def _extract_one(article: Article, plan: _Plan, max_retries: int) -> ArticleExtraction:
+    client = plan.client_for(article)
+    path = plan.cassette_for(article)
+    if path is None:
+        return extract.extract_article(article, client, max_retries)
+    with recording.cassette(path, record=plan.record):
+        return extract.extract_article(article, client, max_retries)

@@ -1,0 +1,50 @@
+"""Render the prompt templates in ``prompts/`` into chat messages.
+
+Templates run in Jinja's sandbox (an article is untrusted text) with strict undefined
+variables.  Each template has a ``system`` and a ``user`` block and sets ``version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from .models import OUTLET, Article
+from .resources import data_dir
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    messages: list[dict[str, str]]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(str(data_dir("prompts"))),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+
+
+def render(template_name: str, **variables: Any) -> Prompt:
+    template = _environment().get_template(template_name)
+    context = template.new_context(variables)
+    messages = [
+        {"role": role, "content": "".join(template.blocks[role](context)).strip()}
+        for role in ("system", "user")
+    ]
+    version = template.make_module(variables).version
+    return Prompt(version=version, messages=messages)
+
+
+def extraction_prompt(article: Article) -> Prompt:
+    # The article is fenced by <article> tags; a closing tag inside it must not end the fence.
+    fenced = article.text.replace("</article>", "</ article>")
+    return render("extract.j2", article=article, article_text=fenced, outlet=OUTLET)
