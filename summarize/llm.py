@@ -9,12 +9,14 @@ without the quote check so that its items can be kept and marked unverified.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import instructor
 import openai
+from instructor.core import InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
 from .models import Usage
@@ -29,6 +31,10 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 120.0
 
 T = TypeVar("T", bound=BaseModel)
+
+# instructor logs every failed attempt at ERROR; this module reports failures itself.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class ModelClient:
                 temperature=0,
                 context=context,
             )
-        except instructor.core.InstructorRetryException as err:
+        except InstructorRetryException as err:
             usage = _usage(err.total_usage, self._requests)
             attempts = err.n_attempts or self._requests
             if err.last_completion is None:
@@ -110,7 +116,7 @@ class ModelClient:
             return Answer(value, attempts, usage, gave_up=_first_line(str(err), 300))
         except openai.APIError as err:
             raise ModelError(_api_error_message(err), self._requests, Usage(requests=self._requests)) from err
-        except instructor.core.InstructorError as err:  # e.g. an answer cut off at max_tokens
+        except InstructorError as err:  # e.g. an answer cut off at max_tokens
             raise ModelError(_first_line(str(err)), self._requests, Usage(requests=self._requests)) from err
         total = getattr(value, "_total_usage", None) or completion.usage
         return Answer(value, self._requests, _usage(total, self._requests))
@@ -141,7 +147,7 @@ def _api_error_message(err: BaseException) -> str:
         if isinstance(cause, openai.AuthenticationError):
             return "the endpoint refused the API key (check OPENAI_API_KEY)"
         if isinstance(cause, openai.NotFoundError):
-            return "the endpoint does not know this model or path (check --model and --base-url)"
+            return f"the endpoint answered HTTP 404 (check --model and --base-url): {_first_line(str(cause.message))}"
         if isinstance(cause, openai.APIConnectionError) and cause.__cause__ is None:
             return f"cannot reach the endpoint ({_first_line(str(cause))})"
         if isinstance(cause, openai.APIStatusError):

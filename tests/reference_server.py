@@ -50,7 +50,7 @@ class ReferenceServer:
         return f"http://{host}:{port}/v1"
 
     def __enter__(self) -> "ReferenceServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+SEEDS = ROOT / "seeds"
+sys.path.insert(0, str(TESTS))
+
+SEED_000 = "d65e5dc1fb20acba"
+SEED_002 = "42f8f2734c696a33"
+
+
+@pytest.fixture
+def no_model_env(monkeypatch):
+    """No provider configured: the tool must replay or explain how to configure one."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZE_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def seed_articles():
+    from summarize.load import load_folder
+
+    loaded = load_folder(SEEDS)
+    assert not loaded.failures
+    return {a.id: a for a in loaded.articles}
+
+
+@pytest.fixture
+def reference_server():
+    from reference_server import ReferenceServer
+
+    with ReferenceServer() as server:
+        yield server

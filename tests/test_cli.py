@@ -1,0 +1,104 @@
+"""The CLI end to end, replaying the seed cassettes (no network, no model)."""
+
+import json
+import re
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, SEEDS
+from summarize.cli import EXIT_ERROR, EXIT_OK, app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
+    result = run("brief", SEEDS)
+    assert result.exit_code == EXIT_OK, result.stderr
+    out = result.stdout
+    assert "replaying recorded answers from" in result.stderr
+    assert "not a model's output" in result.stderr and "not a model's output" in out
+    # merged name forms, each with its articles
+    assert re.search(r"\*\*Kim Yong-hyun\*\* .*Kim Yonghyun \[#1\]; Kim Yong-hyun \[#2\]", out)
+    assert re.search(r"\*\*Volodymyr Zelensky\*\* .*Zelensky \[#1\]", out)
+    assert re.search(r"\*\*Kim Jong Un\*\* .*Kim Jong-un \[#1, #2\]", out)
+    # figures with their sources
+    assert re.search(r"\| 8,000 \| troops \| .* \| United States \|.*\[#2\]", out)
+    assert re.search(r"\| 1,200,000 \| soldiers \| .* \| New York Times \|", out)
+    assert re.search(r"\| 1,500,000 \| shells \|", out)
+    # claims and stances, and usage
+    assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
+    assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
+    assert re.search(r"2 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+
+
+def test_json_output_is_valid_against_the_published_schema(no_model_env, tmp_path):
+    target = tmp_path / "brief.json"
+    result = run("brief", SEEDS, "--format", "json", "--out", target)
+    assert result.exit_code == EXIT_OK
+    data = json.loads(target.read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert data["producer"]["kind"] == "replay"
+    assert data["usage"]["requests"] == 2
+    assert {a["id"] for a in data["articles"]} == {"d65e5dc1fb20acba", "42f8f2734c696a33"}
+    kim = next(a for a in data["actors"] if a["name"] == "Kim Yong-hyun")
+    assert {f["form"] for f in kim["forms"]} == {"Kim Yonghyun", "Kim Yong-hyun"}
+    assert result.stdout == ""
+
+
+def test_another_folder_without_a_model_says_how_to_configure_one(no_model_env, tmp_path):
+    (tmp_path / "a.txt").write_text("The mayor said 12 bridges were closed.", encoding="utf-8")
+    result = run("brief", tmp_path)
+    assert result.exit_code == EXIT_ERROR
+    for hint in ("OPENAI_API_KEY", "--base-url", "Ollama", "vLLM", "llama.cpp", str(tmp_path / "a.txt")):
+        assert hint in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--record"], "--record needs a model"),
+        (["--mode", "json_schema"], "recordings were made with mode tools"),
+        (["--model", "gpt-x"], "recordings were made with model reference-annotations"),
+    ],
+)
+def test_flags_that_cannot_work_offline_are_refused_clearly(no_model_env, args, message):
+    result = run("brief", SEEDS, *args)
+    assert result.exit_code == EXIT_ERROR
+    assert message in result.stderr
+
+
+def test_missing_folder_is_an_error(no_model_env, tmp_path):
+    result = run("brief", tmp_path / "nope")
+    assert result.exit_code == EXIT_ERROR
+    assert "is not a folder" in result.stderr
+
+
+def test_help_documents_every_flag_and_the_exit_codes():
+    result = run("brief", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for flag in (
+        "--recursive", "--model", "--base-url", "--mode", "--max-retries", "--timeout",
+        "--format", "--out", "--record", "--cassettes", "--quiet",
+    ):  # fmt: skip
+        assert flag in text
+    assert "Exit codes: 0" in text and "1 brief written but some articles failed" in text
+
+
+def test_recordings_hold_no_credentials_or_provider_headers():
+    pattern = re.compile(
+        r"sk-[A-Za-z0-9_-]{12,}|Bearer |authorization|api-key|set-cookie|cookie|openai-organization|openai-project|x-stainless",
+        re.I,
+    )
+    files = list((ROOT / "cassettes").rglob("*.yaml"))
+    assert files
+    for path in files:
+        assert not pattern.search(path.read_text(encoding="utf-8")), path

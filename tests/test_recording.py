@@ -1,0 +1,58 @@
+"""Recording through the reference server, replaying, and keeping one article's failure local."""
+
+import shutil
+
+from typer.testing import CliRunner
+
+from conftest import SEED_000, SEEDS
+from record_seeds import MODEL, SOURCE, record
+from summarize import pipeline
+from summarize.cli import EXIT_PARTIAL, app
+from summarize.recording import read_set
+
+SECRET = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
+
+
+def test_record_then_replay_gives_the_same_brief(tmp_path, monkeypatch):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    recorded = record(folder, tmp_path / "cassettes").brief
+    rec = read_set(tmp_path / "cassettes" / "seeds")
+    assert (rec.model, rec.mode, rec.source) == (MODEL, "tools", SOURCE)
+    assert recorded.producer.kind == "record"
+
+    replayed = pipeline.brief_folder(pipeline.Options(folder=folder, cassettes=tmp_path / "cassettes"), env={}).brief
+    assert replayed.producer.kind == "replay" and SOURCE in replayed.producer.recordings
+    for part in ("actors", "claims", "figures", "stances"):
+        assert getattr(replayed, part) == getattr(recorded, part)
+    assert replayed.usage == recorded.usage
+
+
+def test_a_recording_made_with_a_key_keeps_no_secret(tmp_path, reference_server):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(SEEDS / "000_37c9123741aeb2db.txt", folder)
+    options = pipeline.Options(folder=folder, base_url=reference_server.base_url, model=MODEL, record=True, cassettes=tmp_path)
+    brief = pipeline.brief_folder(options, env={"OPENAI_API_KEY": SECRET}).brief
+    assert not brief.failed
+    text = (tmp_path / "one" / f"{SEED_000}.yaml").read_text(encoding="utf-8")
+    assert SECRET not in text
+    assert "authorization" not in text.lower() and "x-stainless" not in text.lower()
+
+
+def test_one_failing_article_does_not_cost_the_others(tmp_path, reference_server, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(SEEDS / "000_37c9123741aeb2db.txt", folder)
+    (folder / "unannotated.txt").write_text("Officials said 12 bridges were closed.", encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00\x00binary")
+    monkeypatch.setenv("OPENAI_BASE_URL", reference_server.base_url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    result = CliRunner().invoke(app, ["brief", str(folder), "--model", MODEL], catch_exceptions=False)
+    assert result.exit_code == EXIT_PARTIAL
+    out = result.stdout
+    assert "## Failed articles" in out
+    assert "broken.txt | load | 0 | looks binary" in out
+    assert "unannotated.txt | extract | 1 | the endpoint answered HTTP 404" in out
+    assert "Kim Yonghyun" in out  # the good article's work is all there
+    assert "skipped " + str(folder / "broken.txt") in result.stderr
