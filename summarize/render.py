@@ -74,7 +74,7 @@ def to_markdown(brief: Brief) -> str:
         forms = "; ".join(f"{_cell(f.form)} [{', '.join(label[i] for i in f.article_ids)}]" for f in a.forms)
         add(
             f"| {a.id} | **{_cell(a.name)}** | {a.kind} | {_cell('; '.join(a.roles)) or '—'} | {forms} | "
-            f"{_cell('; '.join(a.merged_by)) or '—'} |"
+            f"{_cell('; '.join(_relabel(rule, label) for rule in a.merged_by)) or '—'} |"
         )
     add("")
 
@@ -140,6 +140,13 @@ def to_markdown(brief: Brief) -> str:
     )
     add("")
     return "\n".join(out)
+
+
+def _relabel(text: str, label: dict[str, str]) -> str:
+    """Article ids in a rule, shown as the brief's article numbers."""
+    for article_id, short in label.items():
+        text = text.replace(f"article {article_id}", f"article {short}")
+    return text
 
 
 def _provenance(brief: Brief) -> str:
