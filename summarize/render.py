@@ -43,6 +43,16 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ").strip()
 
 
+def _table(title: str, headers: list[str], rows: list[list[str]], intro: str | None = None) -> list[str]:
+    lines = [f"## {title}", ""]
+    if intro:
+        lines += [intro, ""]
+    lines.append("| " + " | ".join(headers) + " |")
+    lines.append("|" + "---|" * len(headers))
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
 def to_markdown(brief: Brief) -> str:
     label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
 
@@ -50,95 +60,79 @@ def to_markdown(brief: Brief) -> str:
         return f"“{_cell(ev.quote)}” [{label.get(ev.article_id, ev.article_id[:8])}]"
 
     actor_name = {a.id: a.name for a in brief.actors}
-    out: list[str] = []
-    add = out.append
+
+    def who(actor_id: str | None, fallback: str) -> str:
+        return _cell(actor_name.get(actor_id or "", fallback))
+
     n = len(brief.articles)
-    add(f"# Brief: {n} article{'s' if n != 1 else ''}")
-    add("")
-    add(_provenance(brief))
-    add("")
+    out: list[str] = [f"# Brief: {n} article{'s' if n != 1 else ''}", "", _provenance(brief), ""]
 
-    add("## Articles")
-    add("")
-    add("| # | title | date | file | id |")
-    add("|---|---|---|---|---|")
-    for ref in brief.articles:
-        add(f"| {label[ref.id]} | {_cell(ref.title)} | {ref.date or '—'} | {_cell(ref.path)} | `{ref.id}` |")
-    add("")
+    out += _table(
+        "Articles",
+        ["#", "title", "date", "file", "id"],
+        [[label[r.id], _cell(r.title), str(r.date or "—"), _cell(r.path), f"`{r.id}`"] for r in brief.articles],
+    )
+    out += _table(
+        "Actors",
+        ["id", "name", "kind", "roles", "forms [articles]", "merged by"],
+        [
+            [
+                a.id,
+                f"**{_cell(a.name)}**",
+                a.kind,
+                _cell("; ".join(a.roles)) or "—",
+                "; ".join(f"{_cell(f.form)} [{', '.join(label[i] for i in f.article_ids)}]" for f in a.forms),
+                _cell("; ".join(_relabel(rule, label) for rule in a.merged_by)) or "—",
+            ]
+            for a in brief.actors
+        ],
+    )
 
-    add("## Actors")
-    add("")
-    add("| id | name | kind | roles | forms [articles] | merged by |")
-    add("|---|---|---|---|---|---|")
-    for a in brief.actors:
-        forms = "; ".join(f"{_cell(f.form)} [{', '.join(label[i] for i in f.article_ids)}]" for f in a.forms)
-        add(
-            f"| {a.id} | **{_cell(a.name)}** | {a.kind} | {_cell('; '.join(a.roles)) or '—'} | {forms} | "
-            f"{_cell('; '.join(_relabel(rule, label) for rule in a.merged_by)) or '—'} |"
-        )
-    add("")
-
-    add("## Claims")
-    add("")
+    out += ["## Claims", ""]
     by_speaker: dict[str, list] = defaultdict(list)
     for c in brief.claims:
-        by_speaker[actor_name.get(c.speaker_id or "", c.speaker)].append(c)
+        by_speaker[who(c.speaker_id, c.speaker)].append(c)
     for speaker, claims in by_speaker.items():
-        add(f"**{speaker}**")
-        add("")
+        out += [f"**{speaker}**", ""]
         for c in claims:
             hedge = ", hedged" if c.hedged else ""
-            add(f"- {c.id} ({c.kind}{hedge}) {c.text} — {cite(c.evidence)}")
-        add("")
+            out.append(f"- {c.id} ({c.kind}{hedge}) {c.text} — {cite(c.evidence)}")
+        out.append("")
 
-    add("## Figures")
-    add("")
-    add("| id | value | unit | counts | source | applies to | evidence |")
-    add("|---|---|---|---|---|---|---|")
-    for f in brief.figures:
-        source = actor_name.get(f.source_id or "", f.source)
-        add(
-            f"| {f.id} | {format_value(f)} | {_cell(f.unit)} | {_cell(f.counts)} | {_cell(source)} | "
-            f"{_cell(f.applies_to) or '—'} | {cite(f.evidence)} |"
-        )
-    add("")
-
-    add("## Stances")
-    add("")
-    add("| id | holder | stance | target | evidence |")
-    add("|---|---|---|---|---|")
-    for s in brief.stances:
-        holder = actor_name.get(s.holder_id or "", s.holder)
-        target = actor_name.get(s.target_id or "", s.target)
-        add(f"| {s.id} | {_cell(holder)} | {s.polarity} | {_cell(target)} | {cite(s.evidence)} |")
-    add("")
+    out += _table(
+        "Figures",
+        ["id", "value", "unit", "counts", "source", "applies to", "evidence"],
+        [
+            [f.id, format_value(f), _cell(f.unit), _cell(f.counts), who(f.source_id, f.source), _cell(f.applies_to) or "—", cite(f.evidence)]
+            for f in brief.figures
+        ],
+    )
+    out += _table(
+        "Stances",
+        ["id", "holder", "stance", "target", "evidence"],
+        [[s.id, who(s.holder_id, s.holder), s.polarity, who(s.target_id, s.target), cite(s.evidence)] for s in brief.stances],
+    )
 
     if brief.unverified:
-        add("## Unverified")
-        add("")
-        add("Items whose quote could not be found in their article. They are not used above.")
-        add("")
-        for u in brief.unverified:
-            add(f"- {u.item}: {_cell(u.summary)} — {u.reason}: {cite(u.evidence)}")
-        add("")
+        out += ["## Unverified", "", "Items whose quote could not be found in their article. They are not used above.", ""]
+        out += [f"- {u.item}: {_cell(u.summary)} — {u.reason}: {cite(u.evidence)}" for u in brief.unverified]
+        out.append("")
 
     if brief.failed:
-        add("## Failed articles")
-        add("")
-        add("| file | stage | attempts | reason |")
-        add("|---|---|---|---|")
-        for f in brief.failed:
-            add(f"| {_cell(f.path)} | {f.stage} | {f.attempts} | {_cell(f.reason)} |")
-        add("")
+        out += _table(
+            "Failed articles",
+            ["file", "stage", "attempts", "reason"],
+            [[_cell(f.path), f.stage, str(f.attempts), _cell(f.reason)] for f in brief.failed],
+        )
 
     u = brief.usage
-    add("## Usage")
-    add("")
-    add(
+    out += [
+        "## Usage",
+        "",
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
-        f"{u.total_tokens:,} tokens, {u.reasks} reask(s)."
-    )
-    add("")
+        f"{u.total_tokens:,} tokens, {u.reasks} reask(s).",
+        "",
+    ]
     return "\n".join(out)
 
 
