@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from . import pipeline, render
+from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from .schemas import write_schemas
 
 EXIT_OK = 0
@@ -81,7 +82,16 @@ def brief(
     max_retries: Annotated[
         int, typer.Option(min=0, max=10, help="Reasks after an answer fails validation (e.g. a quote not in the article).")
     ] = DEFAULT_MAX_RETRIES,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for one model answer.")] = DEFAULT_TIMEOUT,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for one model answer before retrying.")] = DEFAULT_TIMEOUT,
+    retries: Annotated[
+        int, typer.Option(min=0, max=20, help="Transport retries per request after a timeout, connection error, HTTP 408/409/429 or 5xx (exponential backoff, honouring Retry-After).")
+    ] = DEFAULT_TRANSPORT_RETRIES,
+    max_tokens: Annotated[
+        Optional[int], typer.Option(min=1, help="Token budget for the run: no new model call starts once it is spent; the brief lists the articles not processed.")
+    ] = None,
+    chunk_chars: Annotated[
+        int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
+    ] = DEFAULT_CHUNK_CHARS,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json.")] = Format.md,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the brief to this file instead of stdout.")] = None,
     record: Annotated[
@@ -101,6 +111,9 @@ def brief(
         base_url=base_url,
         max_retries=max_retries,
         timeout=timeout,
+        transport_retries=retries,
+        chunk_chars=chunk_chars,
+        max_tokens=max_tokens,
         record=record,
         cassettes=cassettes,
     )
@@ -128,7 +141,7 @@ def brief(
 
 
 def _progress(err: Console) -> pipeline.Progress:
-    def started(i, n, article):
+    def started(i, n, article):  # the rest of the line comes when the article is done
         err.print(f"[{i}/{n}] {article.path} …", end="")
 
     def finished(i, n, article, extraction, problem):
@@ -136,7 +149,8 @@ def _progress(err: Console) -> pipeline.Progress:
             err.print(f" failed: {problem}")
             return
         counts = f"{len(extraction.actors)} actors, {len(extraction.claims)} claims, {len(extraction.figures)} figures, {len(extraction.stances)} stances"
-        err.print(f" {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''})")
+        parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
+        err.print(f" {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
 
     return pipeline.Progress(started=started, finished=finished, notice=lambda m: err.print(m))
 

@@ -1,66 +1,220 @@
-"""Extract one article: render the prompt, ask the model, ground every quote."""
+"""Extract one article: prompt, ask, check, ground; split long articles; glean missed figures.
+
+1. The article is split into parts that fit ``chunk_chars`` (one part for most articles).
+   A part whose answer is cut off at the output limit is split again, down to
+   ``MIN_CHUNK_CHARS``; below that the article fails.
+2. Each part is asked for with :mod:`summarize.checks` in the reask loop, grounded against
+   its own text, and shifted to article offsets; parts are merged and de-duplicated.
+3. The numbers the article states (:mod:`summarize.numbers`) that no figure covers are
+   listed in one gleaning request; the figures it returns join the extraction.
+4. Items that still fail a check after the reasks are kept with their problems, so the
+   brief can show them as unverified.
+"""
 
 from __future__ import annotations
 
-from pydantic_core import PydanticCustomError
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from . import ground
-from .llm import ModelClient
+from . import chunks, checks, ground, numbers
+from .llm import ModelClient, ModelError, TruncatedAnswer
 from .models import (
     Actor,
     Article,
     ArticleExtraction,
     ArticleRef,
     Claim,
+    Coverage,
     ExtractionDraft,
     Figure,
+    FigureGleaning,
     Stance,
+    Usage,
 )
-from .prompting import extraction_prompt
+from .names import name_key
+from .prompting import extraction_prompt, gleaning_prompt
 
 DEFAULT_MAX_RETRIES = 2
+_GROUNDED = {"actors": Actor, "claims": Claim, "figures": Figure, "stances": Stance}
+I = TypeVar("I")
 
 
-def quote_check(article: Article):
-    """A validator for the reask loop: fails, naming each item, when a quote is not in the article."""
+class BudgetSpent(Exception):
+    """The token budget ran out before this article's model calls were done."""
 
-    def check(draft: ExtractionDraft) -> None:
-        problems = ground.unaligned(draft, article.text)
-        if problems:
-            raise PydanticCustomError(
-                "quote_not_found",
-                "{count} quote(s) are not verbatim passages of the article. Copy each quote "
-                "character for character from the article, or drop the item:\n{problems}",
-                {"count": len(problems), "problems": "\n".join(problems)},
-            )
-
-    return check
+    def __init__(self, message: str, usage: Usage, attempts: int):
+        super().__init__(message)
+        self.usage = usage
+        self.attempts = attempts
 
 
-def extract_article(article: Article, client: ModelClient, max_retries: int = DEFAULT_MAX_RETRIES) -> ArticleExtraction:
-    """Raises :class:`summarize.llm.ModelError` when no usable answer came back."""
-    prompt = extraction_prompt(article)
-    answer = client.structured(
-        prompt.messages,
-        ExtractionDraft,
-        context={"quote_check": quote_check(article)},
-        max_retries=max_retries,
-    )
-    return ground_draft(article, answer.value, attempts=answer.attempts, usage=answer.usage, prompt_version=prompt.version)
+@dataclass
+class TokenBudget:
+    """Stops new model calls once ``limit`` tokens (prompt + completion) are spent."""
+
+    limit: int | None = None
+    used: int = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.limit is not None and self.used >= self.limit
+
+    def charge(self, usage: Usage) -> None:
+        self.used += usage.total_tokens
 
 
-def ground_draft(article: Article, draft: ExtractionDraft, **meta) -> ArticleExtraction:
-    """Replace each item's quote with evidence located in the article (unaligned when absent)."""
+@dataclass
+class _Run:
+    article: Article
+    client: ModelClient
+    max_retries: int
+    budget: TokenBudget
+    usage: Usage = field(default_factory=Usage)
+    attempts: int = 0
 
-    def grounded(cls, item):
-        fields = item.model_dump(exclude={"quote"})
-        return cls(**fields, evidence=ground.evidence(item.quote, article.text, article.id))
+    def ask(self, messages, model, check) -> Any:
+        if self.budget.spent:
+            raise BudgetSpent(f"token budget of {self.budget.limit:,} spent", self.usage, self.attempts)
+        try:
+            answer = self.client.structured(messages, model, context={"check": check}, max_retries=self.max_retries)
+        except ModelError as err:  # it carries what the failed calls cost: report the article's total
+            self._account(err.usage, err.attempts)
+            err.usage, err.attempts = self.usage, self.attempts
+            raise
+        self._account(answer.usage, answer.attempts)
+        return answer.value
 
+    def _account(self, usage: Usage, attempts: int) -> None:
+        self.usage = self.usage.add(usage)
+        self.attempts += attempts
+        self.budget.charge(usage)
+
+
+def extract_article(
+    article: Article,
+    client: ModelClient,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS,
+    budget: TokenBudget | None = None,
+) -> ArticleExtraction:
+    """Raises :class:`summarize.llm.ModelError` (with the usage spent) when no usable answer
+    came back, and :class:`BudgetSpent` when the token budget ran out first."""
+    run = _Run(article, client, max_retries, budget or TokenBudget())
+    parts = chunks.split(article.text, chunk_chars)
+    items: dict[str, list] = {kind: [] for kind in checks.KINDS}
+    done = 0
+    queue = list(parts)
+    while queue:
+        part = queue.pop(0)
+        try:
+            found = _extract_part(run, part, len(parts))
+        except TruncatedAnswer:
+            if len(part.text) <= chunks.MIN_CHUNK_CHARS:
+                raise
+            halves = chunks.split(part.text, max(len(part.text) // 2, chunks.MIN_CHUNK_CHARS))
+            queue[:0] = [chunks.Part(part.start + h.start, h.text) for h in halves]
+            continue
+        done += 1
+        for kind in checks.KINDS:
+            items[kind].extend(found[kind])
+
+    actors = _dedupe_actors(items["actors"])
+    claims = _dedupe(items["claims"], lambda c: (name_key(c.speaker), c.evidence.start, c.evidence.quote))
+    figures = _dedupe(items["figures"], _figure_key)
+    stances = _dedupe(items["stances"], lambda s: (name_key(s.holder), name_key(s.target), s.polarity))
+
+    missing = _uncovered(article.text, figures)
+    if missing and not run.budget.spent:
+        gleaned = _glean(run, missing, checks.known_names(actors))
+        figures = _dedupe(figures + gleaned, _figure_key)
+        missing = _uncovered(article.text, figures)
+
+    stated = len(numbers.scan(article.text))
     return ArticleExtraction(
         article=ArticleRef(**article.model_dump(exclude={"text"})),
-        actors=[grounded(Actor, a) for a in draft.actors],
-        claims=[grounded(Claim, c) for c in draft.claims],
-        figures=[grounded(Figure, f) for f in draft.figures],
-        stances=[grounded(Stance, s) for s in draft.stances],
-        **meta,
+        actors=actors,
+        claims=claims,
+        figures=figures,
+        stances=stances,
+        attempts=run.attempts,
+        usage=run.usage,
+        prompt_version=extraction_prompt(article).version,
+        parts=done,
+        coverage=Coverage(
+            article_id=article.id,
+            stated=stated,
+            found=stated - len(missing),
+            missing=[_context(article.text, m) for m in missing],
+        ),
     )
+
+
+def _extract_part(run: _Run, part: chunks.Part, total_parts: int) -> dict[str, list]:
+    prompt = extraction_prompt(run.article, part.text, part=(part.start, total_parts) if total_parts > 1 else None)
+    draft = run.ask(prompt.messages, ExtractionDraft, checks.validator(part.text))
+    return _ground(run.article, draft, part.text, part.start)
+
+
+def _ground(article: Article, answer: Any, text: str, offset: int, known: set[str] | None = None) -> dict[str, list]:
+    """Grounded items of a draft answer, each with the problems it still has."""
+    problems = checks.problems(answer, text, known)
+    out: dict[str, list] = {}
+    for kind in checks.KINDS:
+        out[kind] = [
+            _GROUNDED[kind](
+                **item.model_dump(exclude={"quote"}),
+                evidence=ground.evidence(item.quote, text, article.id, offset),
+                problems=problems.get((kind, index), []),
+            )
+            for index, item in enumerate(getattr(answer, kind, []))
+        ]
+    return out
+
+
+def _glean(run: _Run, missing: list[numbers.Mention], known: set[str]) -> list[Figure]:
+    text = run.article.text
+    prompt = gleaning_prompt(run.article, [_context(text, m, 80) for m in missing])
+    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known))
+    return _ground(run.article, answer, text, 0, known)["figures"]
+
+
+def _uncovered(text: str, figures: list[Figure]) -> list[numbers.Mention]:
+    """Numbers stated in ``text`` that no verified figure's quote contains."""
+    spans = [(f.evidence.start, f.evidence.end) for f in figures if f.verified]
+    return [m for m in numbers.scan(text) if not any(start <= m.start and m.end <= end for start, end in spans)]
+
+
+def _context(text: str, mention: numbers.Mention, width: int = 40) -> str:
+    before = text[max(0, mention.start - width) : mention.start].split("\n")[-1]
+    after = text[mention.end : mention.end + width].split("\n")[0]
+    return f"{mention.text!r} in “…{before}{mention.text}{after}…”"
+
+
+def _figure_key(f: Figure) -> tuple:
+    return (round(f.value, 6), f.unit.casefold(), f.evidence.start)
+
+
+def _dedupe(items: Iterable[I], key: Callable[[I], Any]) -> list[I]:
+    """First of each key, preferring a verified item over an unverified one."""
+    kept: dict[Any, I] = {}
+    for item in items:
+        k = key(item)
+        if k not in kept or (item.verified and not kept[k].verified):  # type: ignore[attr-defined]
+            kept[k] = item
+    return list(kept.values())
+
+
+def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    """One actor per folded name across parts, with every alias any part gave."""
+    kept: dict[str, Actor] = {}
+    for actor in actors:
+        key = name_key(actor.name)
+        if key not in kept:
+            kept[key] = actor
+            continue
+        first = kept[key]
+        aliases = list(dict.fromkeys([*first.aliases, *actor.aliases]))
+        better = actor if (actor.verified and not first.verified) else first
+        kept[key] = better.model_copy(update={"aliases": aliases, "role": first.role or actor.role})
+    return list(kept.values())

@@ -1,18 +1,33 @@
 """Locate evidence quotes in the article text.
 
-A quote is *exact* when it occurs verbatim.  Otherwise both sides are compared after
-folding the differences a model introduces without changing the words: runs of white
-space, typographic versus straight quotes and apostrophes, dash variants, the ellipsis
-character, and quotation marks wrapped around the whole quote.  A match found that way is
-*fuzzy*; offsets always point into the original text (Python string indices, so they
-count characters, not bytes).  Anything else is *unaligned*.
+Three outcomes, tried in order:
+
+* **exact** — the quote occurs verbatim;
+* **fuzzy** — it occurs once differences a model introduces without changing the words are
+  folded (runs of white space, typographic versus straight quotes and apostrophes, dash
+  variants, the ellipsis character, quotation marks around the whole quote): score 100;
+  or, for quotes of at least ``FUZZY_MIN_CHARS`` characters, rapidfuzz's best partial
+  alignment scores at least ``FUZZY_THRESHOLD`` (0-100, an edit-distance similarity),
+  which tolerates a typo fixed or a word changed but not a paraphrase, and never a
+  changed number: the digits of quote and match must be the same;
+* **unaligned** — neither.
+
+Offsets always point into the original text as Python string indices, so they count
+characters (code points), not bytes: correct for accents, typographic quotes and CJK.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
-from .models import Alignment, Evidence, ExtractionDraft
+from rapidfuzz import fuzz
+
+from .models import Alignment, Evidence
+
+FUZZY_THRESHOLD = 90.0
+FUZZY_MIN_CHARS = 20
+_DIGITS = re.compile(r"\d+")
 
 _FOLD = str.maketrans(
     {
@@ -30,6 +45,7 @@ class Span(NamedTuple):
     start: int
     end: int
     alignment: Alignment
+    score: float
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -61,39 +77,54 @@ def locate(quote: str, text: str) -> Span | None:
         return None
     at = text.find(quote)
     if at >= 0:
-        return Span(at, at + len(quote), "exact")
+        return Span(at, at + len(quote), "exact", 100.0)
     folded_text, origin = _fold(text)
     folded_quote = _fold(quote)[0].strip(_WRAPPERS)
     if len(folded_quote) < 3:
         return None
     at = folded_text.find(folded_quote)
-    if at < 0:
+    if at >= 0:
+        return Span(origin[at], origin[at + len(folded_quote) - 1] + 1, "fuzzy", 100.0)
+    if len(folded_quote) < FUZZY_MIN_CHARS:
         return None
-    return Span(origin[at], origin[at + len(folded_quote) - 1] + 1, "fuzzy")
+    best = fuzz.partial_ratio_alignment(folded_quote, folded_text, score_cutoff=FUZZY_THRESHOLD)
+    if best is None:
+        return None
+    start, end, score = _refine(folded_quote, folded_text, best.dest_start, best.dest_end)
+    if score < FUZZY_THRESHOLD or _DIGITS.findall(folded_quote) != _DIGITS.findall(folded_text[start:end]):
+        return None  # too loose once the span is set, or it changes a number: another statement
+    return Span(origin[start], origin[end - 1] + 1, "fuzzy", round(score, 1))
 
 
-def evidence(quote: str, text: str, article_id: str) -> Evidence:
+def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int, float]:
+    """The word-bounded span near ``text[start:end]`` most similar to the whole quote.
+
+    A partial alignment is as long as the quote, so a word added or dropped in the text
+    shifts it; trying the word boundaries around its edges recovers the real span."""
+    margin = max(8, len(quote) // 8)
+    lo, hi = max(0, start - margin), min(len(text), end + margin)
+    starts = [i for i in range(lo, min(start + margin, hi)) if not text[i].isspace() and (i == 0 or text[i - 1].isspace())]
+    ends = [i for i in range(max(end - margin, lo + 1), hi + 1) if not text[i - 1].isspace() and (i == len(text) or text[i].isspace())]
+    best = (start, end, fuzz.ratio(quote, text[start:end]))
+    for s in starts or [start]:
+        for e in ends or [end]:
+            if e > s:
+                score = fuzz.ratio(quote, text[s:e])
+                if score > best[2]:
+                    best = (s, e, score)
+    return best
+
+
+def evidence(quote: str, text: str, article_id: str, offset: int = 0) -> Evidence:
+    """Evidence for ``quote`` in ``text``; ``offset`` is where ``text`` starts in the whole article."""
     span = locate(quote, text)
     if span is None:
         return Evidence(article_id=article_id, quote=quote)
-    return Evidence(article_id=article_id, quote=quote, start=span.start, end=span.end, alignment=span.alignment)
-
-
-def _label(kind: str, item: object) -> str:
-    name = {
-        "actors": lambda a: a.name,
-        "claims": lambda c: c.text,
-        "figures": lambda f: f"{f.value:g} {f.unit}",
-        "stances": lambda s: f"{s.holder} -> {s.target}",
-    }[kind](item)
-    return name if len(name) <= 60 else name[:57] + "..."
-
-
-def unaligned(draft: ExtractionDraft, text: str) -> list[str]:
-    """One short line per item whose quote is not in ``text``, naming the item."""
-    problems: list[str] = []
-    for kind in ("actors", "claims", "figures", "stances"):
-        for index, item in enumerate(getattr(draft, kind)):
-            if locate(item.quote, text) is None:
-                problems.append(f"{kind}[{index}] ({_label(kind, item)}): quote not found in the article: {item.quote[:80]!r}")
-    return problems
+    return Evidence(
+        article_id=article_id,
+        quote=quote,
+        start=span.start + offset,
+        end=span.end + offset,
+        alignment=span.alignment,
+        score=span.score,
+    )

@@ -1,23 +1,40 @@
 """The only module that talks to the model: instructor over the ``openai`` client.
 
 Works with any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp's server).
-Validation failures, including quotes that are not in the article, are fed back to the
-model by instructor's reask loop; when the loop gives up, the last answer is parsed
-without the quote check so that its items can be kept and marked unverified.
+
+Two retry loops, kept apart:
+
+* **transport** (tenacity, here): timeouts, connection errors, HTTP 408, 409, 429 and 5xx
+  are sent again with exponential backoff and jitter, honouring ``Retry-After``.  The
+  SDK's own retries are off, so nothing stacks.  Authentication, permission, not-found,
+  bad-request and ``insufficient_quota`` errors are final.
+* **reask** (instructor's): an answer that fails validation, including the checks of
+  :mod:`summarize.checks`, is sent back to the model with the problems.  When the loop gives
+  up, the last answer is parsed without the checks so that its items can be kept and
+  marked unverified.
+
+An answer cut off at the output limit (``finish_reason=length``) raises
+:class:`TruncatedAnswer` and a refusal or content filter raises :class:`Refused`; neither is
+retried.  Every HTTP answer's tokens are counted, failed attempts included.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
+import random
 import re
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import instructor
 import openai
-from instructor.core import InstructorError, InstructorRetryException
+from instructor.core import Instructor, InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .models import Usage
 
@@ -29,6 +46,8 @@ MODES: dict[str, instructor.Mode] = {
 }
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_TRANSPORT_RETRIES = 4
+RETRYABLE_STATUS = {408, 409, 429}  # and every 5xx
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -44,7 +63,10 @@ class ModelSettings:
     base_url: str | None
     api_key: str
     timeout: float = DEFAULT_TIMEOUT
-    sdk_retries: int = 2
+    transport_retries: int = DEFAULT_TRANSPORT_RETRIES
+    max_wait: float = 60.0
+    """Longest pause between transport retries, Retry-After included."""
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
 
 
 @dataclass
@@ -60,7 +82,7 @@ class Answer:
 
 
 class ModelError(Exception):
-    """The endpoint could not give a usable answer.  ``attempts`` and ``usage`` say what it cost."""
+    """The endpoint gave no usable answer.  ``attempts`` and ``usage`` say what it cost."""
 
     def __init__(self, message: str, attempts: int = 0, usage: Usage | None = None):
         super().__init__(message)
@@ -68,21 +90,74 @@ class ModelError(Exception):
         self.usage = usage or Usage()
 
 
+class TruncatedAnswer(ModelError):
+    """The answer hit the model's output limit (finish_reason=length)."""
+
+
+class Refused(ModelError):
+    """The model refused, or a content filter stopped the answer."""
+
+
+class _Truncated(Exception):
+    pass
+
+
+class _Refused(Exception):
+    pass
+
+
 class ModelClient:
     def __init__(self, settings: ModelSettings):
         self.settings = settings
-        raw = openai.OpenAI(
-            api_key=settings.api_key,
-            base_url=settings.base_url,
-            timeout=settings.timeout,
-            max_retries=settings.sdk_retries,
+        self._raw = openai.OpenAI(
+            api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0
         )
-        self._client = instructor.from_openai(raw, mode=MODES[settings.mode])
-        self._requests = 0
-        self._client.on("completion:kwargs", self._count_request)
+        mode = MODES[settings.mode]
+        self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
+        self._tally = Usage()
+        self._answers = 0
 
-    def _count_request(self, *args: Any, **kwargs: Any) -> None:
-        self._requests += 1
+    # ------------------------------------------------------------------ transport
+
+    def _send(self, *args: Any, **kwargs: Any) -> Any:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.transport_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(_retryable),
+            sleep=self.settings.sleep,
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        response = retrying(self._send_once, *args, **kwargs)
+        choice = response.choices[0]
+        if choice.finish_reason == "length":
+            raise _Truncated("the answer was cut off at the model's output limit (finish_reason=length)")
+        refusal = getattr(choice.message, "refusal", None)
+        if refusal or choice.finish_reason == "content_filter":
+            raise _Refused(_first_line(refusal or "the provider's content filter stopped the answer"))
+        return response
+
+    def _send_once(self, *args: Any, **kwargs: Any) -> Any:
+        self._tally.requests += 1
+        response = self._raw.chat.completions.create(*args, **kwargs)
+        self._answers += 1
+        usage = getattr(response, "usage", None)
+        self._tally.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self._tally.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        return response
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        self._tally.transport_retries += 1
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        told = _retry_after(exc)
+        if told is not None:
+            return min(told, self.settings.max_wait)
+        backoff = min(self.settings.max_wait, 2.0 ** (state.attempt_number - 1))
+        return backoff + random.uniform(0, backoff / 2)
+
+    # ------------------------------------------------------------------ structured answers
 
     def structured(
         self,
@@ -92,9 +167,9 @@ class ModelClient:
         max_retries: int,
     ) -> Answer:
         """Ask for ``response_model``; reask up to ``max_retries`` times on validation errors."""
-        self._requests = 0
+        self._tally, self._answers = Usage(), 0
         try:
-            value, completion = self._client.chat.completions.create_with_completion(
+            value, _ = self._client.chat.completions.create_with_completion(
                 model=self.settings.model,
                 messages=messages,
                 response_model=response_model,
@@ -103,32 +178,79 @@ class ModelClient:
                 context=context,
             )
         except InstructorRetryException as err:
-            usage = _usage(err.total_usage, self._requests)
-            attempts = err.n_attempts or self._requests
-            if err.last_completion is None:
-                raise ModelError(_api_error_message(err), attempts, usage) from err
+            cause = err.__cause__
+            if isinstance(cause, (_Truncated, _Refused, openai.APIError)) or err.last_completion is None:
+                raise self._error(cause or err) from err
+            attempts = err.n_attempts or self._answers
             try:
                 value = _parse_completion(err.last_completion, response_model, self.settings.mode)
             except (ValidationError, ValueError) as parse_err:
                 raise ModelError(
-                    f"no valid answer after {attempts} attempts: {_first_line(str(err))}", attempts, usage
+                    f"no valid answer after {attempts} attempts: {_first_line(str(err))}", attempts, self._usage()
                 ) from parse_err
-            return Answer(value, attempts, usage, gave_up=_first_line(str(err), 300))
-        except openai.APIError as err:
-            raise ModelError(_api_error_message(err), self._requests, Usage(requests=self._requests)) from err
-        except InstructorError as err:  # e.g. an answer cut off at max_tokens
-            raise ModelError(_first_line(str(err)), self._requests, Usage(requests=self._requests)) from err
-        total = getattr(value, "_total_usage", None) or completion.usage
-        return Answer(value, self._requests, _usage(total, self._requests))
+            return Answer(value, attempts, self._usage(), gave_up=_first_line(str(err), 300))
+        except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
+            raise self._error(err) from err
+        return Answer(value, self._answers, self._usage())
+
+    def _usage(self) -> Usage:
+        return self._tally.model_copy(update={"reasks": max(self._answers - 1, 0)})
+
+    def _error(self, err: BaseException) -> ModelError:
+        usage, attempts = self._usage(), self._answers
+        if isinstance(err, _Truncated):
+            return TruncatedAnswer(str(err), attempts, usage)
+        if isinstance(err, _Refused):
+            return Refused(f"the model refused: {err}", attempts, usage)
+        message = _api_error_message(err, self.settings.timeout)
+        if usage.transport_retries:
+            message += f" (after {usage.requests} requests)"
+        return ModelError(message, attempts, usage)
 
 
-def _usage(total: Any, requests: int) -> Usage:
-    return Usage(
-        requests=requests,
-        prompt_tokens=int(getattr(total, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(total, "completion_tokens", 0) or 0),
-        reasks=max(requests - 1, 0),
-    )
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # timeouts included
+        return not _is_cassette_miss(exc)
+    if isinstance(exc, openai.APIStatusError):
+        if _error_code(exc) == "insufficient_quota":
+            return False
+        return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
+    return False
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    if headers.get("retry-after-ms"):
+        try:
+            return float(headers["retry-after-ms"]) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(when.timestamp() - time.time(), 0.0) if when else None
+
+
+def _error_code(exc: openai.APIStatusError) -> str | None:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    inner = body.get("error", body) if isinstance(body.get("error", body), dict) else body
+    return inner.get("code") or inner.get("type")
+
+
+def _is_cassette_miss(exc: BaseException) -> bool:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ == "CannotOverwriteExistingCassetteException":
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -136,23 +258,26 @@ def _first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _api_error_message(err: BaseException) -> str:
-    cause: BaseException | None = err
-    while cause is not None:
-        if type(cause).__name__ == "CannotOverwriteExistingCassetteException":
-            return (
-                "the recorded answers do not match this request (the prompt, model or mode changed "
-                "since they were recorded); re-record with --record against a configured model"
-            )
-        if isinstance(cause, openai.AuthenticationError):
-            return "the endpoint refused the API key (check OPENAI_API_KEY)"
-        if isinstance(cause, openai.NotFoundError):
-            return f"the endpoint answered HTTP 404 (check --model and --base-url): {_first_line(str(cause.message))}"
-        if isinstance(cause, openai.APIConnectionError) and cause.__cause__ is None:
-            return f"cannot reach the endpoint ({_first_line(str(cause))})"
-        if isinstance(cause, openai.APIStatusError):
-            return f"the endpoint answered HTTP {cause.status_code}: {_first_line(str(cause.message))}"
-        cause = cause.__cause__ or cause.__context__
+def _api_error_message(err: BaseException, timeout: float) -> str:
+    if _is_cassette_miss(err):
+        return (
+            "the recorded answers do not match this request (the prompt, model or mode changed "
+            "since they were recorded); re-record with --record against a configured model"
+        )
+    if isinstance(err, openai.APITimeoutError):
+        return f"no answer within {timeout:g} s (raise --timeout for slow models)"
+    if isinstance(err, openai.APIConnectionError):
+        return f"cannot reach the endpoint ({_first_line(str(err.__cause__ or err))})"
+    if isinstance(err, openai.AuthenticationError):
+        return "the endpoint refused the API key (HTTP 401): check OPENAI_API_KEY"
+    if isinstance(err, openai.PermissionDeniedError):
+        return "the API key may not use this model or endpoint (HTTP 403)"
+    if isinstance(err, openai.NotFoundError):
+        return f"the endpoint answered HTTP 404 (check --model and --base-url): {_first_line(str(err.message))}"
+    if isinstance(err, openai.APIStatusError):
+        if _error_code(err) == "insufficient_quota":
+            return "the account has no quota left (HTTP 429 insufficient_quota): add credit or use another key"
+        return f"the endpoint answered HTTP {err.status_code}: {_first_line(str(err.message))}"
     return _first_line(str(err))
 
 

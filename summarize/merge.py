@@ -12,17 +12,17 @@ Actor resolution, in order:
    stays apart.  Candidates are the clusters formed by rules 1-2, so a short name never
    bridges two of them.
 
-Only verified items (their quote aligned) are merged; the rest go to ``unverified``.
+Only verified items (quote aligned, every check passed) are merged; the rest go to
+``unverified`` with their problems.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from .names import name_key, tokens
 from .models import (
     OUTLET,
     ArticleExtraction,
@@ -38,27 +38,6 @@ from .models import (
     UnverifiedItem,
     Usage,
 )
-
-_TITLES = {
-    "president", "vice", "prime", "minister", "secretary", "general", "chancellor", "king",
-    "queen", "prince", "mr", "mrs", "ms", "dr", "sir", "the", "us", "foreign", "defense",
-    "defence", "spokesperson", "spokesman", "spokeswoman", "leader", "chairman", "senator",
-}  # fmt: skip
-
-
-def tokens(name: str) -> list[str]:
-    """Folded words of a name with leading titles removed ("President Zelensky" -> ["zelensky"])."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = [w for w in re.split(r"[^\w]+|_", plain) if w]
-    while len(words) > 1 and words[0] in _TITLES:
-        words.pop(0)
-    return words
-
-
-def name_key(name: str) -> str:
-    return "".join(tokens(name))
-
 
 @dataclass
 class _Mention:
@@ -214,9 +193,10 @@ def merge(
     unverified: list[UnverifiedItem] = []
 
     def keep(kind: str, item, summary: str, attempts: int) -> bool:
-        if item.evidence.verified:
+        if item.verified:
             return True
-        reason = f"quote not found in the article after {attempts} attempt(s)"
+        problems = list(item.problems) or ["quote not found in the article"]
+        reason = f"{'; '.join(problems)} (after {attempts} answer(s))"
         unverified.append(UnverifiedItem(item=kind, summary=summary, reason=reason, evidence=item.evidence))
         return False
 
@@ -240,19 +220,19 @@ def merge(
         for c in ex.claims:
             if keep("claim", c, f"{c.speaker}: {c.text}", ex.attempts):
                 claims.append(
-                    BriefClaim(**c.model_dump(), id=f"C{len(claims) + 1}", speaker_id=resolve(c.speaker, aid))
+                    BriefClaim(**c.model_dump(exclude={"problems"}), id=f"C{len(claims) + 1}", speaker_id=resolve(c.speaker, aid))
                 )
         for f in ex.figures:
             if keep("figure", f, f"{f.value:g} {f.unit} ({f.counts})", ex.attempts):
                 figures.append(
-                    BriefFigure(**f.model_dump(), id=f"F{len(figures) + 1}", source_id=resolve(f.source, aid))
+                    BriefFigure(**f.model_dump(exclude={"problems"}), id=f"F{len(figures) + 1}", source_id=resolve(f.source, aid))
                 )
         for s in ex.stances:
             if keep("stance", s, f"{s.holder} {s.polarity} {s.target}", ex.attempts):
                 target_id = resolve(s.target, aid) if s.target_kind == "actor" else None
                 stances.append(
                     BriefStance(
-                        **s.model_dump(), id=f"S{len(stances) + 1}", holder_id=resolve(s.holder, aid), target_id=target_id
+                        **s.model_dump(exclude={"problems"}), id=f"S{len(stances) + 1}", holder_id=resolve(s.holder, aid), target_id=target_id
                     )
                 )
 
@@ -265,6 +245,7 @@ def merge(
         figures=figures,
         stances=stances,
         unverified=unverified,
+        coverage=[ex.coverage for ex in extractions],
         failed=failures,
         usage=usage,
     )

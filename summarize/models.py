@@ -96,10 +96,18 @@ class StanceDraft(_Quoted, StanceFields):
     pass
 
 
-QuoteCheck = Callable[["ExtractionDraft"], None]
+class _Checked(_Strict):
+    @model_validator(mode="after")
+    def _run_context_check(self, info: ValidationInfo):
+        # The extraction stage passes its checks in the validation context, so a failure
+        # becomes a validation error and the model is asked again (a reask).
+        check: Callable[[Any], None] | None = (info.context or {}).get("check")
+        if check is not None:
+            check(self)
+        return self
 
 
-class ExtractionDraft(_Strict):
+class ExtractionDraft(_Checked):
     """Everything one article says about who, what, how many and who stands where."""
 
     actors: list[ActorDraft] = Field(description="Every named person, organisation, country or group.")
@@ -107,14 +115,11 @@ class ExtractionDraft(_Strict):
     figures: list[FigureDraft] = Field(description="Every number the article states, with its unit and source.")
     stances: list[StanceDraft] = Field(description="Every clear position of an actor for or against an actor or issue.")
 
-    @model_validator(mode="after")
-    def _run_context_check(self, info: ValidationInfo) -> "ExtractionDraft":
-        # The extraction stage passes its quote check in the validation context, so a
-        # failure becomes a validation error and the model is asked again (a reask).
-        check: QuoteCheck | None = (info.context or {}).get("quote_check")
-        if check is not None:
-            check(self)
-        return self
+
+class FigureGleaning(_Checked):
+    """Figures for numbers an earlier answer left out."""
+
+    figures: list[FigureDraft] = Field(description="One figure for each listed number that counts something; none for the others.")
 
 
 # --------------------------------------------------------------------------- grounded items
@@ -126,45 +131,64 @@ class Evidence(_Strict):
     start: int | None = Field(default=None, description="Character offset of the quote in the article text.")
     end: int | None = None
     alignment: Alignment = "unaligned"
+    score: float | None = Field(default=None, description="Similarity of quote and text, 0-100 (100 for exact).")
 
     @property
-    def verified(self) -> bool:
+    def aligned(self) -> bool:
         return self.alignment != "unaligned"
 
 
-class Actor(ActorFields):
+class _Grounded(_Strict):
     evidence: Evidence
+    problems: list[str] = Field(
+        default_factory=list, description="Checks the item still failed after the reasks (empty when verified)."
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.evidence.aligned and not self.problems
 
 
-class Claim(ClaimFields):
-    evidence: Evidence
+class Actor(ActorFields, _Grounded):
+    pass
 
 
-class Figure(FigureFields):
-    evidence: Evidence
+class Claim(ClaimFields, _Grounded):
+    pass
 
 
-class Stance(StanceFields):
-    evidence: Evidence
+class Figure(FigureFields, _Grounded):
+    pass
+
+
+class Stance(StanceFields, _Grounded):
+    pass
 
 
 class Usage(_Strict):
-    requests: int = 0
+    """What model calls cost, failed attempts included."""
+
+    requests: int = Field(default=0, description="HTTP requests sent, transport retries included.")
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    reasks: int = 0
+    reasks: int = Field(default=0, description="Requests that asked the model to fix a rejected answer.")
+    transport_retries: int = Field(default=0, description="Requests repeated after a timeout, 429 or 5xx.")
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
     def add(self, other: "Usage") -> "Usage":
-        return Usage(
-            requests=self.requests + other.requests,
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            reasks=self.reasks + other.reasks,
-        )
+        return Usage(**{name: getattr(self, name) + getattr(other, name) for name in Usage.model_fields})
+
+
+class Coverage(_Strict):
+    """How many of the numbers an article states ended up as verified figures."""
+
+    article_id: str
+    stated: int
+    found: int
+    missing: list[str] = Field(description="Numbers with no figure, each with a little context.")
 
 
 class ArticleRef(_Strict):
@@ -189,14 +213,16 @@ class ArticleExtraction(_Strict):
     attempts: int = Field(description="Model answers needed, the first included.")
     usage: Usage
     prompt_version: str
+    parts: int = Field(default=1, description="Chunks the article was split into to fit the model's budget.")
+    coverage: Coverage
 
 
 class ExtractionFailure(_Strict):
     path: str
     article_id: str | None = None
-    stage: Literal["load", "extract"]
+    stage: Literal["load", "extract", "budget"]
     reason: str
-    attempts: int = 0
+    attempts: int = Field(default=0, description="Requests sent for this article before it failed.")
 
 
 # --------------------------------------------------------------------------- the brief
@@ -263,7 +289,8 @@ class Brief(_Strict):
     figures: list[BriefFigure]
     stances: list[BriefStance]
     unverified: list[UnverifiedItem]
-    failed: list[ExtractionFailure]
+    coverage: list[Coverage]
+    failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
     usage: Usage
 
     def to_jsonable(self) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import extract, load, merge, recording
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, ModelClient, ModelError, ModelSettings
+from . import chunks, extract, load, merge, recording
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage
 from .prompting import extraction_prompt
 from .resources import data_dir
@@ -42,6 +42,12 @@ class Options:
     base_url: str | None = None
     max_retries: int = extract.DEFAULT_MAX_RETRIES
     timeout: float = DEFAULT_TIMEOUT
+    transport_retries: int = DEFAULT_TRANSPORT_RETRIES
+    chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS
+    max_tokens: int | None = None
+    """Stop starting model calls once this many tokens are spent."""
+    sleep: Callable[[float], None] | None = None
+    """How to wait between transport retries (tests pass a recorder)."""
     record: bool = False
     cassettes: Path | None = None
     recording_source: str | None = None
@@ -90,9 +96,16 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str]) -> 
     prompt_version = extraction_prompt(articles[0]).version if articles else "none"
     configured = bool(api_key or base_url)
 
+    waits = {"sleep": options.sleep} if options.sleep else {}
     if configured:
         settings = ModelSettings(
-            model=model, mode=mode, base_url=base_url, api_key=api_key or "not-needed", timeout=options.timeout  # type: ignore[arg-type]
+            model=model,
+            mode=mode,  # type: ignore[arg-type]
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            timeout=options.timeout,
+            transport_retries=options.transport_retries,
+            **waits,
         )
         client = ModelClient(settings)
         host = _endpoint_host(base_url)
@@ -137,7 +150,15 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str]) -> 
         key = (rec.model, rec.mode)
         if key not in clients:
             clients[key] = ModelClient(
-                ModelSettings(model=rec.model, mode=rec.mode, base_url=REPLAY_BASE_URL, api_key="replay", sdk_retries=0)  # type: ignore[arg-type]
+                ModelSettings(
+                    model=rec.model,
+                    mode=rec.mode,  # type: ignore[arg-type]
+                    base_url=REPLAY_BASE_URL,
+                    api_key="replay",
+                    timeout=options.timeout,
+                    transport_retries=options.transport_retries,
+                    **waits,
+                )
             )
         return clients[key]
 
@@ -176,15 +197,22 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     extractions: list[ArticleExtraction] = []
     failures: list[ExtractionFailure] = list(loaded.failures)
     usage = Usage()
+    budget = extract.TokenBudget(options.max_tokens)
     total = len(loaded.articles)
     for index, article in enumerate(loaded.articles, 1):
+        if budget.spent:
+            reason = f"not processed: the token budget of {options.max_tokens:,} was spent ({budget.used:,} used)"
+            failures.append(ExtractionFailure(path=article.path, article_id=article.id, stage="budget", reason=reason))
+            progress.finished(index, total, article, None, reason)
+            continue
         progress.started(index, total, article)
         try:
-            result = _extract_one(article, plan, options.max_retries)
-        except ModelError as err:
+            result = _extract_one(article, plan, options, budget)
+        except (ModelError, extract.BudgetSpent) as err:
             usage = usage.add(err.usage)
+            stage = "budget" if isinstance(err, extract.BudgetSpent) else "extract"
             failure = ExtractionFailure(
-                path=article.path, article_id=article.id, stage="extract", reason=str(err), attempts=err.attempts
+                path=article.path, article_id=article.id, stage=stage, reason=str(err), attempts=err.usage.requests
             )
             failures.append(failure)
             progress.finished(index, total, article, None, str(err))
@@ -197,10 +225,11 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     return RunResult(brief=brief, notices=notices)
 
 
-def _extract_one(article: Article, plan: _Plan, max_retries: int) -> ArticleExtraction:
+def _extract_one(article: Article, plan: _Plan, options: Options, budget: extract.TokenBudget) -> ArticleExtraction:
     client = plan.client_for(article)
     path = plan.cassette_for(article)
+    run = lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget)  # noqa: E731
     if path is None:
-        return extract.extract_article(article, client, max_retries)
+        return run()
     with recording.cassette(path, record=plan.record):
-        return extract.extract_article(article, client, max_retries)
+        return run()

@@ -44,7 +44,23 @@ def render(template_name: str, **variables: Any) -> Prompt:
     return Prompt(version=version, messages=messages)
 
 
-def extraction_prompt(article: Article) -> Prompt:
+def _fence(text: str) -> str:
     # The article is fenced by <article> tags; a closing tag inside it must not end the fence.
-    fenced = article.text.replace("</article>", "</ article>")
-    return render("extract.j2", article=article, article_text=fenced, outlet=OUTLET)
+    return text.replace("</article>", "</ article>")
+
+
+def extraction_prompt(article: Article, text: str | None = None, part: tuple[int, int] | None = None) -> Prompt:
+    """The extraction request for ``article``, or for one part of it (``text`` starting at
+    character ``part[0]``, one of ``part[1]`` parts)."""
+    return render(
+        "extract.j2",
+        article=article,
+        article_text=_fence(article.text if text is None else text),
+        part=part,
+        outlet=OUTLET,
+    )
+
+
+def gleaning_prompt(article: Article, missing: list[str]) -> Prompt:
+    """Ask for figures for the listed numbers, which an earlier answer left out."""
+    return render("glean.j2", article=article, article_text=_fence(article.text), missing=missing, outlet=OUTLET)

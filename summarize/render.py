@@ -113,9 +113,22 @@ def to_markdown(brief: Brief) -> str:
         [[s.id, who(s.holder_id, s.holder), s.polarity, who(s.target_id, s.target), cite(s.evidence)] for s in brief.stances],
     )
 
+    out += _table(
+        "Figure coverage",
+        ["article", "figures / numbers stated", "numbers without a figure"],
+        [[label[c.article_id], f"{c.found} / {c.stated}", _cell("; ".join(c.missing)) or "—"] for c in brief.coverage],
+        intro="Numbers the article states (found by a deterministic scan) against the verified figures that cover them.",
+    )
+
     if brief.unverified:
-        out += ["## Unverified", "", "Items whose quote could not be found in their article. They are not used above.", ""]
-        out += [f"- {u.item}: {_cell(u.summary)} — {u.reason}: {cite(u.evidence)}" for u in brief.unverified]
+        out += [
+            "## Unverified",
+            "",
+            "Items that failed a check (quote not in the article, value not in the quote, unknown speaker) "
+            "after the reasks. They are not used above.",
+            "",
+        ]
+        out += [f"- {u.item}: {_cell(u.summary)} — {_cell(u.reason)}: {cite(u.evidence)}" for u in brief.unverified]
         out.append("")
 
     if brief.failed:
@@ -130,7 +143,7 @@ def to_markdown(brief: Brief) -> str:
         "## Usage",
         "",
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
-        f"{u.total_tokens:,} tokens, {u.reasks} reask(s).",
+        f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}.",
         "",
     ]
     return "\n".join(out)

@@ -6,13 +6,20 @@ this server.  Its answers are the annotations in ``tests/annotations/<article id
 written by hand from the seed articles.  They are not a model's output, and the brief
 replayed from them says so.
 
+How it answers a request: it reads the article id and the text inside ``<article>`` from
+the prompt, and returns the annotated items whose quotes occur in that text, so a request
+for one part of a long article gets that part's items (and every actor the part names,
+quoting the name).  A gleaning request (it lists
+``<numbers>``) gets the annotated figures.
+
 Token usage in its answers is an estimate (words and punctuation marks counted), so the
 usage a replayed brief shows is in the right range but is not any tokenizer's count.
 
-Faults can be scripted per article to exercise the pipeline's error handling:
-``ReferenceServer(faults={article_id: ["bad_quote", ...]})`` uses one fault per request.
+Faults are scripted per article, one per request, in order: ``ReferenceServer(faults={id:
+["429", "bad_quote"]})``; a fault ending in ``_always`` repeats.  See ``FAULTS``.
 
-Run it by hand with ``python tests/reference_server.py --port 8765``.
+Run it by hand: ``python tests/reference_server.py --port 8765 [--faults faults.json]``
+(the JSON maps article ids to fault lists).
 """
 
 from __future__ import annotations
@@ -22,13 +29,30 @@ import hashlib
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
 CREATED = 1732406400  # a fixed timestamp keeps recordings byte-stable
-_ARTICLE_ID = re.compile(r'<article id="([0-9a-f]+)"')
-FAULTS = ("bad_quote", "bad_quote_always")
+KINDS = ("actors", "claims", "figures", "stances")
+_ARTICLE = re.compile(r'<article id="([0-9a-f]+)"[^>]*>\n(.*?)\n</article>', re.S)
+
+FAULTS = {
+    "429": "HTTP 429 with Retry-After: 7",
+    "500": "HTTP 500",
+    "hang": "answer only after `hang_seconds` (past the client's timeout)",
+    "malformed_json": "tool arguments / content that are not JSON",
+    "schema_invalid": "JSON without the required `claims` list",
+    "bad_quote": "the first claim's quote is not in the article",
+    "bad_value": "the first figure's value is ten times what its quote states",
+    "bad_speaker": "the first claim's speaker is not an actor of the article",
+    "omit_figures": "no figures (the gleaning request gets them)",
+    "truncated": "half an answer with finish_reason=length",
+    "refusal": "a refusal message instead of an answer",
+    "quota": "HTTP 429 insufficient_quota",
+    "auth": "HTTP 401",
+}
 
 
 def approx_tokens(text: str) -> int:
@@ -36,13 +60,25 @@ def approx_tokens(text: str) -> int:
 
 
 class ReferenceServer:
-    def __init__(self, annotations: Path = ANNOTATIONS, faults: dict[str, list[str]] | None = None, port: int = 0):
+    def __init__(
+        self,
+        annotations: Path = ANNOTATIONS,
+        faults: dict[str, list[str]] | None = None,
+        port: int = 0,
+        hang_seconds: float = 1.0,
+    ):
         self.annotations = annotations
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
+        for fault in (f.removesuffix("_always") for queue in self.faults.values() for f in queue):
+            if fault not in FAULTS:
+                raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
+        self.hang_seconds = hang_seconds
         self.requests: list[dict] = []
+        self.served: list[tuple[str, str | None]] = []
+        """(article id, fault or None) for every request, in order."""
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._thread: threading.Thread | None = None
+        self._httpd.daemon_threads = True
 
     @property
     def base_url(self) -> str:
@@ -50,8 +86,7 @@ class ReferenceServer:
         return f"http://{host}:{port}/v1"
 
     def __enter__(self) -> "ReferenceServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -60,30 +95,60 @@ class ReferenceServer:
 
     # ------------------------------------------------------------------ answering
 
-    def answer(self, body: dict) -> tuple[int, dict]:
+    def answer(self, body: dict) -> tuple[int, dict, dict]:
+        """Status, JSON body and extra headers for one chat completion request."""
         with self._lock:
             self.requests.append(body)
-        text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
-        found = _ARTICLE_ID.search(text)
+        prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
+        found = _ARTICLE.search(prompt)
         if not found:
-            return 400, _error("no <article id=...> in the request")
-        article_id = found.group(1)
+            return 400, _error("no <article id=...> in the request"), {}
+        article_id, text = found.groups()
+        fault = self._next_fault(article_id)
+        with self._lock:
+            self.served.append((article_id, fault))
+        if fault == "429":
+            return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "7"}
+        if fault == "500":
+            return 500, _error("internal error", "server_error"), {}
+        if fault == "quota":
+            return 429, _error("You exceeded your current quota.", "insufficient_quota"), {}
+        if fault == "auth":
+            return 401, _error("Incorrect API key provided.", "invalid_api_key"), {}
+        if fault == "hang":
+            time.sleep(self.hang_seconds)
         path = self.annotations / f"{article_id}.json"
         if not path.is_file():
-            return 404, _error(f"the reference server has no annotation for article {article_id}")
+            return 404, _error(f"the reference server has no annotation for article {article_id}"), {}
         annotation = json.loads(path.read_text(encoding="utf-8"))
-        fault = self._next_fault(article_id)
-        if fault in ("bad_quote", "bad_quote_always"):
-            annotation["claims"][0]["quote"] = "a sentence that appears nowhere in the article"
-        payload = json.dumps(annotation, ensure_ascii=False)
-        return 200, _completion(body, payload, prompt_tokens=approx_tokens(json.dumps(body, ensure_ascii=False)))
+        # Only what this request's text says: a part of a long article gets that part's items.
+        answer = {kind: [i for i in annotation[kind] if i["quote"] in text] for kind in KINDS}
+        for actor in annotation["actors"]:
+            # An actor whose annotated quote lies in another part is still named in this one.
+            named = next((n for n in (actor["name"], *actor["aliases"]) if n in text), None)
+            if actor not in answer["actors"] and named:
+                answer["actors"].append({**actor, "quote": named})
+        if "<numbers>" in prompt:
+            answer = {"figures": answer["figures"]}
+        payload = json.dumps(_apply(fault, answer), ensure_ascii=False)
+        finish = "stop"
+        if fault == "malformed_json":
+            payload = payload[: len(payload) // 2] + " …not json"
+        if fault == "truncated":
+            payload, finish = payload[: len(payload) // 2], "length"
+        refusal = "I can't help with that request." if fault == "refusal" else None
+        prompt_tokens = approx_tokens(json.dumps(body, ensure_ascii=False))
+        return 200, _completion(body, payload, prompt_tokens, finish, refusal), {}
 
     def _next_fault(self, article_id: str) -> str | None:
         with self._lock:
             queue = self.faults.get(article_id)
             if not queue:
                 return None
-            return queue[0] if queue[0].endswith("_always") else queue.pop(0)
+            head = queue[0]
+            if head.endswith("_always"):
+                return head.removesuffix("_always")
+            return queue.pop(0)
 
     def _handler(self):
         server = self
@@ -94,18 +159,23 @@ class ReferenceServer:
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")
                 except ValueError:
-                    return self._send(400, _error("request body is not JSON"))
+                    return self._send(400, _error("request body is not JSON"), {})
                 if not self.path.rstrip("/").endswith("/chat/completions"):
-                    return self._send(404, _error(f"no route {self.path}"))
+                    return self._send(404, _error(f"no route {self.path}"), {})
                 self._send(*server.answer(body))
 
-            def _send(self, status: int, data: dict) -> None:
+            def _send(self, status: int, data: dict, headers: dict) -> None:
                 raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(raw)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
 
             def log_message(self, *args) -> None:
                 pass
@@ -113,14 +183,30 @@ class ReferenceServer:
         return Handler
 
 
-def _error(message: str) -> dict:
-    return {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+def _apply(fault: str | None, answer: dict) -> dict:
+    if fault == "bad_quote" and answer.get("claims"):
+        answer["claims"][0]["quote"] = "a sentence that appears nowhere in the article"
+    if fault == "bad_value" and answer.get("figures"):
+        answer["figures"][0]["value"] *= 10
+    if fault == "bad_speaker" and answer.get("claims"):
+        answer["claims"][0]["speaker"] = "Somebody Unnamed"
+    if fault == "omit_figures":
+        answer["figures"] = []
+    if fault == "schema_invalid":
+        answer.pop("claims", None)
+    return answer
 
 
-def _completion(body: dict, payload: str, prompt_tokens: int) -> dict:
+def _error(message: str, code: str | None = None) -> dict:
+    return {"error": {"message": message, "type": "invalid_request_error", "code": code}}
+
+
+def _completion(body: dict, payload: str, prompt_tokens: int, finish: str, refusal: str | None) -> dict:
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:24]
     tools = body.get("tools") or []
-    if tools:
+    if refusal:
+        message = {"role": "assistant", "content": None, "refusal": refusal}
+    elif tools:
         message = {
             "role": "assistant",
             "content": None,
@@ -132,11 +218,11 @@ def _completion(body: dict, payload: str, prompt_tokens: int) -> dict:
                 }
             ],
         }
-        finish = "tool_calls"
+        finish = "tool_calls" if finish == "stop" else finish
     elif (body.get("response_format") or {}).get("type") in ("json_schema", "json_object"):
-        message, finish = {"role": "assistant", "content": payload}, "stop"
+        message = {"role": "assistant", "content": payload}
     else:
-        message, finish = {"role": "assistant", "content": f"```json\n{payload}\n```"}, "stop"
+        message = {"role": "assistant", "content": f"```json\n{payload}\n```"}
     completion_tokens = approx_tokens(payload)
     return {
         "id": f"chatcmpl-ref-{digest}",
@@ -155,7 +241,11 @@ def _completion(body: dict, payload: str, prompt_tokens: int) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Serve the hand annotations as an OpenAI-compatible endpoint.")
     parser.add_argument("--port", type=int, default=8765)
-    port = parser.parse_args().port
-    with ReferenceServer(port=port) as ref:
-        print(f"serving {ANNOTATIONS} at {ref.base_url} (Ctrl-C to stop)")
+    parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
+    parser.add_argument("--faults", type=Path, help="JSON file: {article id: [fault, ...]}")
+    parser.add_argument("--hang-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    faults = json.loads(args.faults.read_text(encoding="utf-8")) if args.faults else None
+    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds) as ref:
+        print(f"serving {args.annotations} at {ref.base_url} (Ctrl-C to stop)", flush=True)
         threading.Event().wait()

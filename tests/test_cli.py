@@ -34,7 +34,9 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     # claims and stances, and usage
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
-    assert re.search(r"2 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    assert re.search(r"4 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    # figure coverage per article, with what is left out
+    assert "| #1 | 6 / 7 |" in out and "| #2 | 8 / 11 |" in out and "'two' in “…" in out
 
 
 def test_json_output_is_valid_against_the_published_schema(no_model_env, tmp_path):
@@ -45,7 +47,7 @@ def test_json_output_is_valid_against_the_published_schema(no_model_env, tmp_pat
     schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     assert data["producer"]["kind"] == "replay"
-    assert data["usage"]["requests"] == 2
+    assert data["usage"]["requests"] == 4
     assert {a["id"] for a in data["articles"]} == {"d65e5dc1fb20acba", "42f8f2734c696a33"}
     kim = next(a for a in data["actors"] if a["name"] == "Kim Yong-hyun")
     assert {f["form"] for f in kim["forms"]} == {"Kim Yonghyun", "Kim Yong-hyun"}

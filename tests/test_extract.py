@@ -13,24 +13,27 @@ ANNOTATED = {SEED_000, SEED_002}
 
 
 def client_for(server, mode="tools", model="reference-annotations"):
-    return ModelClient(ModelSettings(model=model, mode=mode, base_url=server.base_url, api_key="test-key", sdk_retries=0))
+    return ModelClient(ModelSettings(model=model, mode=mode, base_url=server.base_url, api_key="test-key"))
 
 
 @pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
 def test_every_mode_extracts_and_grounds_every_item(reference_server, seed_articles, mode):
     article = seed_articles[SEED_002]
     result = extract_article(article, client_for(reference_server, mode))
-    assert result.attempts == 1
-    assert result.usage.requests == 1 and result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
+    # one extraction answer, then one gleaning request for the numbers it left out
+    assert result.attempts == 2 and result.usage.requests == 2 and result.usage.reasks == 0
+    assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
     items = result.actors + result.claims + result.figures + result.stances
-    assert len(items) == 27 + 22 + 6 + 10
+    assert len(items) == 27 + 22 + 7 + 10
     for item in items:
         ev = item.evidence
-        assert ev.alignment == "exact"
+        assert item.verified and ev.alignment == "exact" and ev.score == 100
         assert article.text[ev.start : ev.end] == ev.quote
-    request = reference_server.requests[-1]
-    assert request["temperature"] == 0
-    assert request["model"] == "reference-annotations"
+    assert all(r["temperature"] == 0 and r["model"] == "reference-annotations" for r in reference_server.requests)
+    coverage = result.coverage
+    assert (coverage.stated, coverage.found) == (11, 8)
+    assert all(m.startswith("'two' in") for m in coverage.missing)
+    assert "<numbers>" in reference_server.requests[1]["messages"][1]["content"]
 
 
 def test_a_bad_quote_is_reasked_by_name_and_then_verified(seed_articles):
@@ -40,9 +43,9 @@ def test_a_bad_quote_is_reasked_by_name_and_then_verified(seed_articles):
     with ReferenceServer(faults={SEED_000: ["bad_quote"]}) as server:
         result = extract_article(article, client_for(server), max_retries=2)
         reask = server.requests[1]["messages"]
-    assert result.attempts == 2
-    assert result.usage.requests == 2 and result.usage.reasks == 1
-    assert all(c.evidence.verified for c in result.claims)
+    assert result.attempts == 3  # the bad answer, the fixed one, the gleaning answer
+    assert result.usage.requests == 3 and result.usage.reasks == 1
+    assert all(c.verified for c in result.claims)
     feedback = json.dumps(reask[2:], ensure_ascii=False)
     assert "claims[0]" in feedback and "quote not found" in feedback
     assert "errors.pydantic.dev" not in feedback
@@ -54,11 +57,12 @@ def test_a_quote_still_missing_after_the_retries_is_kept_unverified(seed_article
     article = seed_articles[SEED_000]
     with ReferenceServer(faults={SEED_000: ["bad_quote_always"]}) as server:
         result = extract_article(article, client_for(server), max_retries=1)
-        assert len(server.requests) == 2
-    assert result.attempts == 2
+        assert [fault for _, fault in server.served] == ["bad_quote", "bad_quote", "bad_quote"]
+    assert result.attempts == 3
     bad = result.claims[0]
-    assert bad.evidence.alignment == "unaligned" and bad.evidence.start is None
-    assert all(c.evidence.verified for c in result.claims[1:])
+    assert bad.evidence.alignment == "unaligned" and bad.evidence.start is None and not bad.verified
+    assert bad.problems and "quote not found" in bad.problems[0]
+    assert all(c.verified for c in result.claims[1:])
     assert len(result.claims) == 20  # nothing dropped
 
 

@@ -7,6 +7,7 @@ from summarize.models import (
     ArticleExtraction,
     ArticleRef,
     Claim,
+    Coverage,
     Evidence,
     Figure,
     Producer,
@@ -37,6 +38,7 @@ def extraction(article_id, actors=(), claims=(), figures=(), stances=()):
         attempts=1,
         usage=Usage(requests=1),
         prompt_version="extract/1",
+        coverage=Coverage(article_id=article_id, stated=0, found=0, missing=[]),
     )
 
 

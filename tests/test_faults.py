@@ -1,0 +1,174 @@
+"""Each fault the reference server can script: recovered, or reported as failed with the
+reason, the other article intact, and the cost counted.  Waits are recorded, not slept."""
+
+import pytest
+
+from conftest import SEED_000, SEED_002, SEEDS
+from reference_server import ReferenceServer
+from summarize import pipeline
+
+MODEL = "reference-annotations"
+
+
+def run(faults, article=SEED_000, timeout=30.0, **options):
+    waits: list[float] = []
+    with ReferenceServer(faults={article: faults}, hang_seconds=1.0) as server:
+        result = pipeline.brief_folder(
+            pipeline.Options(
+                folder=SEEDS, model=MODEL, base_url=server.base_url, timeout=timeout, sleep=waits.append, **options
+            ),
+            env={},
+        )
+        served = list(server.served)
+    return result.brief, waits, served
+
+
+def intact(brief, article=SEED_002):
+    """The other article's extraction is all there."""
+    assert article in {a.id for a in brief.articles}
+    forms = {f.form for a in brief.actors for f in a.forms if article in f.article_ids}
+    assert forms >= ({"Antony Blinken", "Choe Son Hui"} if article == SEED_002 else {"Marc Rutte", "Kim Yonghyun"})
+
+
+def failure(brief, article=SEED_000):
+    [only] = [f for f in brief.failed if f.article_id == article]
+    return only
+
+
+def test_429_waits_for_retry_after_then_recovers():
+    brief, waits, served = run(["429"])
+    assert waits == [7.0]
+    assert not brief.failed and brief.usage.transport_retries == 1
+    assert brief.usage.requests == len(served) == 5  # 429, answer, gleaning; the other article's two
+    intact(brief)
+
+
+def test_500_backs_off_exponentially_with_jitter_then_recovers():
+    brief, waits, _ = run(["500", "500"])
+    assert len(waits) == 2 and 1.0 <= waits[0] <= 1.5 and 2.0 <= waits[1] <= 3.0
+    assert not brief.failed and brief.usage.transport_retries == 2
+    intact(brief)
+
+
+def test_500_every_time_fails_after_the_transport_retries_with_the_count():
+    brief, waits, served = run(["500_always"], transport_retries=3)
+    assert len(waits) == 3
+    failed = failure(brief)
+    assert failed.stage == "extract" and "HTTP 500" in failed.reason and "after 4 requests" in failed.reason
+    assert brief.usage.requests == 4 + 2 and brief.usage.transport_retries == 3
+    intact(brief)
+
+
+def test_a_hang_past_the_timeout_is_retried():
+    brief, waits, served = run(["hang"], timeout=0.3)
+    assert not brief.failed and brief.usage.transport_retries == 1 and len(waits) == 1
+    intact(brief)
+
+
+@pytest.mark.parametrize("fault", ["malformed_json", "schema_invalid", "bad_quote", "bad_speaker"])
+def test_a_rejected_answer_is_reasked_and_recovers(fault):
+    brief, waits, served = run([fault])
+    assert not brief.failed and not brief.unverified
+    assert brief.usage.reasks == 1 and brief.usage.transport_retries == 0 and waits == []
+    assert brief.usage.requests == 3 + 2
+    intact(brief)
+
+
+def test_a_value_its_quote_does_not_state_is_reasked_naming_the_figure():
+    with ReferenceServer(faults={SEED_002: ["bad_value"]}) as server:
+        brief = pipeline.brief_folder(pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url), env={}).brief
+        reasks = [str(r["messages"][2:]) for r in server.requests if len(r["messages"]) > 2]
+    [reask] = reasks
+    assert "figures[0] (80000 troops): value 80000 is not what its quote states (8,000)" in reask
+    assert any(f.value == 8000 and f.unit == "troops" for f in brief.figures)
+    intact(brief, SEED_000)
+
+
+def test_a_value_still_wrong_after_the_reasks_is_shown_unverified_with_the_reason():
+    brief, _, _ = run(["bad_value_always"], article=SEED_002)
+    assert not any(f.value == 80000 for f in brief.figures)
+    [item] = [u for u in brief.unverified if u.item == "figure"]
+    assert item.summary.startswith("80000 troops") and "value 80000 is not what its quote states" in item.reason
+    assert brief.coverage[1].found == 7  # the 8,000 in the text no longer has a verified figure
+    intact(brief, SEED_000)
+
+
+def test_a_truncated_answer_splits_the_article_instead_of_asking_again():
+    brief, _, served = run(["truncated"])
+    assert not brief.failed
+    faults = [f for a, f in served if a == SEED_000]
+    # the cut-off answer, then three overlapping parts of about half the article, then gleaning
+    assert faults == ["truncated", None, None, None, None]
+    assert brief.usage.reasks == 0
+    assert any(f.form == "Marc Rutte" for a in brief.actors for f in a.forms)
+    intact(brief)
+
+
+def test_an_answer_truncated_every_time_fails_with_the_reason():
+    brief, _, served = run(["truncated_always"])
+    failed = failure(brief)
+    assert "cut off at the model's output limit" in failed.reason
+    assert failed.attempts == len([a for a, _ in served if a == SEED_000]) > 1
+    intact(brief)
+
+
+@pytest.mark.parametrize(
+    "fault, reason",
+    [
+        ("refusal", "the model refused: I can't help with that request."),
+        ("quota", "no quota left (HTTP 429 insufficient_quota)"),
+        ("auth", "refused the API key (HTTP 401)"),
+    ],
+)
+def test_final_errors_are_reported_once_and_not_retried(fault, reason):
+    brief, waits, served = run([fault + "_always"])
+    assert reason in failure(brief).reason
+    assert waits == [] and [f for a, f in served if a == SEED_000] == [fault]
+    assert brief.usage.requests == 1 + 2
+    intact(brief)
+
+
+def test_the_token_budget_stops_new_calls_and_names_what_was_not_processed():
+    brief, _, served = run([], max_tokens=1000)
+    assert [a.id for a in brief.articles] == [SEED_000]
+    [skipped] = brief.failed
+    assert skipped.stage == "budget" and skipped.article_id == SEED_002
+    assert "not processed: the token budget of 1,000 was spent" in skipped.reason
+    assert all(article == SEED_000 for article, _ in served)
+    assert brief.usage.total_tokens > 1000
+
+
+def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatch):
+    from synthetic import write_article
+    from typer.testing import CliRunner
+
+    from summarize.cli import EXIT_PARTIAL, app
+
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    ids = {}
+    for name in ("a_refused", "b_quota", "c_truncated", "d_bad_value", "e_reasked", "f_clean"):
+        path, ids[name] = write_article(folder, annotations, f"{name}.txt", paragraphs=3)
+    faults = {
+        ids["a_refused"]: ["refusal_always"],
+        ids["b_quota"]: ["quota_always"],
+        ids["c_truncated"]: ["truncated_always"],
+        ids["d_bad_value"]: ["bad_value_always"],
+        ids["e_reasked"]: ["malformed_json"],
+    }
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with ReferenceServer(annotations=annotations, faults=faults) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        result = CliRunner().invoke(app, ["brief", str(folder), "--model", MODEL], catch_exceptions=False)
+    out = result.stdout
+    assert result.exit_code == EXIT_PARTIAL
+    failed = out[out.index("## Failed articles") : out.index("## Usage")]
+    assert "a_refused.txt | extract | 1 | the model refused" in failed
+    assert "b_quota.txt | extract | 1 | the account has no quota left" in failed
+    assert "c_truncated.txt | extract |" in failed and "cut off at the model's output limit" in failed
+    for fine in ("d_bad_value", "e_reasked", "f_clean"):
+        assert fine not in failed
+    unverified = out[out.index("## Unverified") : out.index("## Failed articles")]
+    assert unverified.count("- figure: 10000 homes") == 1 and "value 10000 is not what its quote states (1,000)" in unverified
+    assert "| 1,014 | homes |" in out  # d's other figures are verified
+    assert "5 reask(s)" in out  # d: 2 for its extraction, 2 for its gleaning; e: 1
+    assert "[1/6]" in result.stderr and "failed: the model refused" in result.stderr

@@ -1,0 +1,83 @@
+import pytest
+
+from summarize.checks import problems
+from summarize.models import ExtractionDraft
+from summarize.numbers import scan, supports
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("A total of 8,000 troops", [8000]),
+        ("with 1.2 million soldiers", [1_200_000]),
+        ("a million and a half shells", [1_500_000]),
+        ("a third of a million shells", [1_000_000 / 3]),
+        ("For twenty-four years", [24]),
+        ("more than half of the plants", [0.5]),
+        ("it has been zero", [0]),
+        ("3.5% of the vote and 30 bn dollars", [3.5, 30e9]),
+        ("Two months earlier", [2]),
+    ],
+)
+def test_the_scanner_reads_the_numbers_an_article_states(text, values):
+    assert [m.value for m in scan(text)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["since 2022", "the Korean War of 1950-1953", "since the 1950s", "Thursday, October 31,", "on 9 October", "4:50 pm", "the G7 meeting", "only one leader"],
+)
+def test_years_dates_times_names_and_one_are_not_figures(text):
+    assert scan(text) == []
+
+
+def test_offsets_of_mentions_point_at_the_number():
+    text = "Officials said 16,500 containers."
+    [mention] = scan(text)
+    assert text[mention.start : mention.end] == "16,500"
+
+
+def test_a_value_must_be_stated_by_its_quote():
+    assert supports(1_500_000, "shells", "a million and a half shells")
+    assert not supports(80_000, "troops", "8,000 troops")
+    assert supports(50, "percent", "more than half of the power plants")
+    assert supports(333_333, "shells", "a third of a million shells")
+
+
+TEXT = "Blinken said 8,000 troops were in Kursk. “It is serious,” said Lin Jian."
+
+
+def draft(**parts):
+    base = {"actors": [], "claims": [], "figures": [], "stances": []}
+    return ExtractionDraft.model_validate({**base, **parts})
+
+
+def test_checks_name_each_problem_in_a_short_line():
+    answer = draft(
+        actors=[{"name": "Antony Blinken", "aliases": ["Blinken"], "kind": "person", "quote": "Blinken said"}],
+        claims=[
+            {"text": "serious", "speaker": "Lin", "kind": "assessment", "quote": "It is serious"},
+            {"text": "troops in Kursk", "speaker": "the outlet", "kind": "fact", "quote": "8,000 troops were in Kursk"},
+        ],
+        figures=[
+            {"value": 80000, "unit": "troops", "counts": "troops", "source": "Blinken", "quote": "8,000 troops were in Kursk"},
+            {"value": 8000, "unit": "troops", "counts": "troops", "source": "Blinken", "quote": "9,000 troops were in Kursk"},
+        ],
+    )
+    found = problems(answer, TEXT)
+    assert found == {
+        ("claims", 0): ["speaker 'Lin' is not in actors; use an actor's name or 'the outlet'"],
+        ("figures", 0): ["value 80000 is not what its quote states (8,000)"],
+        ("figures", 1): ["quote not found in the article: '9,000 troops were in Kursk'", "value 8000 is not what its quote states (9,000)"],
+    }
+    assert all(len(line) < 150 for lines in found.values() for line in lines)
+
+
+def test_names_known_from_elsewhere_count_for_a_gleaning_answer():
+    from summarize.models import FigureGleaning
+
+    answer = FigureGleaning.model_validate(
+        {"figures": [{"value": 8000, "unit": "troops", "counts": "troops", "source": "Antony Blinken", "quote": "8,000 troops"}]}
+    )
+    assert problems(answer, TEXT) == {("figures", 0): ["source 'Antony Blinken' is not in actors; use an actor's name or 'the outlet'"]}
+    assert problems(answer, TEXT, known={"antonyblinken"}) == {}
