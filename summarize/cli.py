@@ -141,18 +141,20 @@ def brief(
 
 
 def _progress(err: Console) -> pipeline.Progress:
-    def started(i, n, article):  # the rest of the line comes when the article is done
-        err.print(f"[{i}/{n}] {article.path} …", end="")
+    indent = "      "
+
+    def started(i, n, article):
+        err.print(f"[{i}/{n}] {article.path}")
 
     def finished(i, n, article, extraction, problem):
         if extraction is None:
-            err.print(f" failed: {problem}")
+            err.print(f"{indent}failed: {problem}")
             return
         counts = f"{len(extraction.actors)} actors, {len(extraction.claims)} claims, {len(extraction.figures)} figures, {len(extraction.stances)} stances"
         parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
-        err.print(f" {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
+        err.print(f"{indent}{counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
 
-    return pipeline.Progress(started=started, finished=finished, notice=lambda m: err.print(m))
+    return pipeline.Progress(started=started, finished=finished, notice=lambda m: err.print(m if not m.startswith("retry") else indent + m))
 
 
 def _write_atomically(path: Path, text: str) -> None:

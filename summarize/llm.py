@@ -67,6 +67,8 @@ class ModelSettings:
     max_wait: float = 60.0
     """Longest pause between transport retries, Retry-After included."""
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    on_retry: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told, in one line, about each transport retry before its wait."""
 
 
 @dataclass
@@ -148,6 +150,11 @@ class ModelClient:
 
     def _count_retry(self, state: RetryCallState) -> None:
         self._tally.transport_retries += 1
+        if self.settings.on_retry and state.outcome is not None and state.next_action is not None:
+            why = _api_error_message(state.outcome.exception(), self.settings.timeout)
+            self.settings.on_retry(
+                f"retry {state.attempt_number}/{self.settings.transport_retries} in {state.next_action.sleep:.1f} s: {why}"
+            )
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -238,10 +245,20 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return max(when.timestamp() - time.time(), 0.0) if when else None
 
 
-def _error_code(exc: openai.APIStatusError) -> str | None:
+def _error_body(exc: openai.APIStatusError) -> dict:
     body = exc.body if isinstance(exc.body, dict) else {}
-    inner = body.get("error", body) if isinstance(body.get("error", body), dict) else body
-    return inner.get("code") or inner.get("type")
+    inner = body.get("error", body)
+    return inner if isinstance(inner, dict) else body
+
+
+def _error_code(exc: openai.APIStatusError) -> str | None:
+    body = _error_body(exc)
+    return body.get("code") or body.get("type")
+
+
+def _detail(exc: openai.APIStatusError) -> str:
+    """The provider's own words, without the SDK's 'Error code: N - {...}' wrapping."""
+    return _first_line(str(_error_body(exc).get("message") or exc.message))
 
 
 def _is_cassette_miss(exc: BaseException) -> bool:
@@ -273,11 +290,11 @@ def _api_error_message(err: BaseException, timeout: float) -> str:
     if isinstance(err, openai.PermissionDeniedError):
         return "the API key may not use this model or endpoint (HTTP 403)"
     if isinstance(err, openai.NotFoundError):
-        return f"the endpoint answered HTTP 404 (check --model and --base-url): {_first_line(str(err.message))}"
+        return f"the endpoint answered HTTP 404 (check --model and --base-url): {_detail(err)}"
     if isinstance(err, openai.APIStatusError):
         if _error_code(err) == "insufficient_quota":
             return "the account has no quota left (HTTP 429 insufficient_quota): add credit or use another key"
-        return f"the endpoint answered HTTP {err.status_code}: {_first_line(str(err.message))}"
+        return f"the endpoint answered HTTP {err.status_code}: {_detail(err)}"
     return _first_line(str(err))
 
 

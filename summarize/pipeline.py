@@ -88,7 +88,7 @@ def _endpoint_host(base_url: str | None) -> str:
     return parts.netloc or base_url
 
 
-def _plan(options: Options, articles: list[Article], env: Mapping[str, str]) -> _Plan:
+def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
     api_key = env.get("OPENAI_API_KEY") or None
     base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
     mode = options.mode or "tools"
@@ -96,7 +96,9 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str]) -> 
     prompt_version = extraction_prompt(articles[0]).version if articles else "none"
     configured = bool(api_key or base_url)
 
-    waits = {"sleep": options.sleep} if options.sleep else {}
+    waits: dict = {"on_retry": progress.notice}
+    if options.sleep:
+        waits["sleep"] = options.sleep
     if configured:
         settings = ModelSettings(
             model=model,
@@ -182,7 +184,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         raise ConfigError(str(err)) from err
     if not loaded.articles and not loaded.failures:
         raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles")
-    plan = _plan(options, loaded.articles, env)
+    plan = _plan(options, loaded.articles, env, progress)
 
     notices = []
     if plan.producer.kind == "replay":

@@ -10,14 +10,16 @@ from summarize import pipeline
 MODEL = "reference-annotations"
 
 
-def run(faults, article=SEED_000, timeout=30.0, **options):
+def run(faults, article=SEED_000, timeout=30.0, notices=None, **options):
     waits: list[float] = []
+    progress = pipeline.Progress(notice=notices.append) if notices is not None else None
     with ReferenceServer(faults={article: faults}, hang_seconds=1.0) as server:
         result = pipeline.brief_folder(
             pipeline.Options(
                 folder=SEEDS, model=MODEL, base_url=server.base_url, timeout=timeout, sleep=waits.append, **options
             ),
             env={},
+            progress=progress,
         )
         served = list(server.served)
     return result.brief, waits, served
@@ -36,8 +38,10 @@ def failure(brief, article=SEED_000):
 
 
 def test_429_waits_for_retry_after_then_recovers():
-    brief, waits, served = run(["429"])
+    notices = []
+    brief, waits, served = run(["429"], notices=notices)
     assert waits == [7.0]
+    assert notices == ["retry 1/4 in 7.0 s: the endpoint answered HTTP 429: rate limited"]
     assert not brief.failed and brief.usage.transport_retries == 1
     assert brief.usage.requests == len(served) == 5  # 429, answer, gleaning; the other article's two
     intact(brief)
