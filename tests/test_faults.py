@@ -176,3 +176,11 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
     assert "| 1,014 | homes |" in out  # d's other figures are verified
     assert "5 reask(s)" in out  # d: 2 for its extraction, 2 for its gleaning; e: 1
     assert "[1/6]" in result.stderr and "failed: the model refused" in result.stderr
+
+
+def test_a_brief_never_shows_an_unaligned_quote_as_verified():
+    brief, _, _ = run(["bad_quote_always"])
+    shown = [a.evidence for a in brief.actors] + [x.evidence for x in brief.claims + brief.figures + brief.stances]
+    assert all(ev.alignment in ("exact", "fuzzy") and ev.start is not None for evs in shown for ev in (evs if isinstance(evs, list) else [evs]))
+    [item] = brief.unverified
+    assert item.item == "claim" and item.evidence.alignment == "unaligned" and "quote not found" in item.reason
