@@ -13,11 +13,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import chunks, checks, ground, numbers
+from . import chunks, checks, ground, numbers, timeline
 from .llm import ModelClient, ModelError, TruncatedAnswer
 from .models import (
     Actor,
@@ -119,7 +120,7 @@ def extract_article(
         for kind in checks.KINDS:
             items[kind].extend(found[kind])
 
-    actors = _dedupe_actors(items["actors"])
+    actors = [a.model_copy(update={"mentions": _mentions(article.text, a)}) for a in _dedupe_actors(items["actors"])]
     claims = _dedupe(items["claims"], lambda c: (name_key(c.speaker), c.evidence.start, c.evidence.quote))
     figures = _dedupe(items["figures"], _figure_key)
     stances = _dedupe(items["stances"], lambda s: (name_key(s.holder), name_key(s.target), s.polarity))
@@ -147,7 +148,15 @@ def extract_article(
             found=stated - len(missing),
             missing=[_context(article.text, m) for m in missing],
         ),
+        events=timeline.events(article),
     )
+
+
+def _mentions(text: str, actor: Actor) -> int:
+    """How often any form of the actor's name occurs as whole words in the text."""
+    forms = sorted({f for f in (actor.name, *actor.aliases) if f.strip()}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    return max(len(pattern.findall(text)), 1)
 
 
 def _extract_part(run: _Run, part: chunks.Part, total_parts: int) -> dict[str, list]:

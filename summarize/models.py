@@ -150,7 +150,7 @@ class _Grounded(_Strict):
 
 
 class Actor(ActorFields, _Grounded):
-    pass
+    mentions: int = Field(default=1, description="How often the article names the actor (any of its forms).")
 
 
 class Claim(ClaimFields, _Grounded):
@@ -215,6 +215,7 @@ class ArticleExtraction(_Strict):
     prompt_version: str
     parts: int = Field(default=1, description="Chunks the article was split into to fit the model's budget.")
     coverage: Coverage
+    events: list["TimelineEvent"] = Field(default_factory=list, description="Dated passages of the article.")
 
 
 class ExtractionFailure(_Strict):
@@ -262,6 +263,69 @@ class BriefStance(StanceFields):
     evidence: Evidence
 
 
+class ClaimCluster(_Strict):
+    """Claims from different articles (or one) that say the same thing."""
+
+    id: str
+    text: str = Field(description="The claim as its first source words it.")
+    claim_ids: list[str]
+    article_ids: list[str]
+    corroboration: int = Field(description="Distinct articles that carry the claim.")
+    sources: list[str] = Field(description="Who asserts it, by resolved name.")
+
+
+class Contest(_Strict):
+    """Two claims from different articles that contradict or update each other."""
+
+    id: str
+    claim_ids: tuple[str, str]
+    topic: list[str] = Field(description="The words both claims are about.")
+    reason: str
+
+
+class FigureGroup(_Strict):
+    """Figures from different sources that count the same thing."""
+
+    id: str
+    unit: str
+    counts: str
+    figure_ids: list[str]
+    conflict: bool = Field(description="True when the values cannot all be right at once.")
+    note: str
+
+
+class StanceCell(_Strict):
+    """One holder's position on one target, across every article that reports it."""
+
+    holder_id: str | None
+    holder: str
+    target_id: str | None
+    target: str
+    polarity: Polarity = Field(description="'mixed' when the sources disagree.")
+    stance_ids: list[str]
+    article_ids: list[str]
+
+
+class TimelineEvent(_Strict):
+    date: Date
+    precision: Literal["day", "month", "year"]
+    expression: str = Field(description="The words that date it ('this Friday, November 1', 'Yesterday').")
+    resolved_by: str = Field(description="How the calendar date was worked out.")
+    text: str = Field(description="The sentence the date belongs to.")
+    evidence: Evidence
+
+
+class SummarySentence(_Strict):
+    text: str
+    cites: list[str] = Field(description="Ids of the brief items the sentence rests on.")
+
+
+class Summary(_Strict):
+    sentences: list[SummarySentence]
+    prompt_version: str
+    usage: Usage
+
+
 class UnverifiedItem(_Strict):
     item: Literal["actor", "claim", "figure", "stance"]
     summary: str
@@ -288,6 +352,12 @@ class Brief(_Strict):
     claims: list[BriefClaim]
     figures: list[BriefFigure]
     stances: list[BriefStance]
+    claim_clusters: list[ClaimCluster] = Field(default_factory=list)
+    contested: list[Contest] = Field(default_factory=list)
+    figure_groups: list[FigureGroup] = Field(default_factory=list)
+    stance_matrix: list[StanceCell] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    summary: Summary | None = None
     unverified: list[UnverifiedItem]
     coverage: list[Coverage]
     failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
@@ -295,3 +365,6 @@ class Brief(_Strict):
 
     def to_jsonable(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+ArticleExtraction.model_rebuild()

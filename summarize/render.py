@@ -88,6 +88,32 @@ def to_markdown(brief: Brief) -> str:
         ],
     )
 
+    claim = {c.id: c for c in brief.claims}
+    corroborated = [k for k in brief.claim_clusters if len(k.claim_ids) > 1]
+    if corroborated:
+        out += ["## Corroborated claims", ""]
+        for k in sorted(corroborated, key=lambda k: (-k.corroboration, int(k.id[1:]))):
+            out.append(f"- {k.id} **{_cell(k.text)}** — {k.corroboration} article(s); sources: {_cell(', '.join(k.sources))}")
+            out += [f"  - {c}: {cite(claim[c].evidence)}" for c in k.claim_ids]
+        out.append("")
+    if brief.contested:
+        out += _table(
+            "Contested",
+            ["id", "claim", "evidence", "versus", "evidence", "about"],
+            [
+                [
+                    x.id,
+                    f"{x.claim_ids[0]} {who(claim[x.claim_ids[0]].speaker_id, claim[x.claim_ids[0]].speaker)}: {_cell(claim[x.claim_ids[0]].text)}",
+                    cite(claim[x.claim_ids[0]].evidence),
+                    f"{x.claim_ids[1]} {who(claim[x.claim_ids[1]].speaker_id, claim[x.claim_ids[1]].speaker)}: {_cell(claim[x.claim_ids[1]].text)}",
+                    cite(claim[x.claim_ids[1]].evidence),
+                    _cell(", ".join(x.topic)),
+                ]
+                for x in brief.contested
+            ],
+            intro="Claims from different articles where one denies what the other reports.",
+        )
+
     out += ["## Claims", ""]
     by_speaker: dict[str, list] = defaultdict(list)
     for c in brief.claims:
@@ -107,11 +133,58 @@ def to_markdown(brief: Brief) -> str:
             for f in brief.figures
         ],
     )
+    if brief.figure_groups:
+        date_of = {ref.id: str(ref.date or "undated") for ref in brief.articles}
+        figure = {f.id: f for f in brief.figures}
+        out += _table(
+            "Figures compared across sources",
+            ["group", "counts", "unit", "values (source, article, date)", "verdict"],
+            [
+                [
+                    g.id,
+                    _cell(g.counts),
+                    _cell(g.unit),
+                    "; ".join(
+                        f"{format_value(figure[i])} ({who(figure[i].source_id, figure[i].source)}, "
+                        f"{label.get(figure[i].evidence.article_id, '?')}, {date_of.get(figure[i].evidence.article_id, '?')}, {i})"
+                        for i in g.figure_ids
+                    ),
+                    "**conflict**" if g.conflict else "agree",
+                ]
+                for g in brief.figure_groups
+            ],
+        )
+
+    stance = {s.id: s for s in brief.stances}
+    mark = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
     out += _table(
-        "Stances",
-        ["id", "holder", "stance", "target", "evidence"],
-        [[s.id, who(s.holder_id, s.holder), s.polarity, who(s.target_id, s.target), cite(s.evidence)] for s in brief.stances],
+        "Stance matrix",
+        ["holder", "stance", "target", "evidence"],
+        [
+            [
+                _cell(cell.holder),
+                f"**{mark[cell.polarity]}**",
+                _cell(cell.target),
+                "<br>".join(f"{i} ({stance[i].polarity}): {cite(stance[i].evidence)}" for i in cell.stance_ids),
+            ]
+            for cell in brief.stance_matrix
+        ],
     )
+
+    if brief.timeline:
+        out += _table(
+            "Timeline",
+            ["date", "what", "dated by", "evidence"],
+            [
+                [
+                    _date(e.date, e.precision),
+                    _cell(e.text if e.expression == "article date" else e.expression),
+                    _cell(e.resolved_by),
+                    cite(e.evidence),
+                ]
+                for e in brief.timeline
+            ],
+        )
 
     out += _table(
         "Figure coverage",
@@ -147,6 +220,10 @@ def to_markdown(brief: Brief) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _date(when, precision: str) -> str:
+    return {"day": when.isoformat(), "month": when.strftime("%Y-%m"), "year": str(when.year)}[precision]
 
 
 def _relabel(text: str, label: dict[str, str]) -> str:

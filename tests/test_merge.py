@@ -74,14 +74,15 @@ def test_a_surname_joins_the_one_full_name_that_ends_with_it():
 def test_people_who_share_a_surname_stay_apart_even_through_a_bare_kim():
     brief = brief_of(
         extraction("a1", [actor("a1", "Kim Jong Un", aliases=["Kim"]), actor("a1", "Kim Yonghyun")]),
-        extraction("a2", [actor("a2", "Kim Yong-hyun", aliases=["Kim"]), actor("a2", "Kim")]),
+        extraction("a2", [actor("a2", "Kim Yong-hyun"), actor("a2", "Kim")]),
     )
     forms = {a.name: {f.form: f.article_ids for f in a.forms} for a in brief.actors}
     assert forms["Kim Jong Un"] == {"Kim Jong Un": ["a1"], "Kim": ["a1"]}
+    # in a2 the only Kim is Kim Yong-hyun, so the bare "Kim" there is him
     assert forms["Kim Yong-hyun"] == {"Kim Yonghyun": ["a1"], "Kim Yong-hyun": ["a2"], "Kim": ["a2"]}
-    # The bare "Kim" actor of a2 is the first word of two full names: ambiguous, kept apart.
-    assert forms["Kim"] == {"Kim": ["a2"]}
-    assert len(brief.actors) == 3
+    assert len(brief.actors) == 2
+    kim_yh = next(a for a in brief.actors if a.name == "Kim Yong-hyun")
+    assert "bare name in article a2: Kim -> Kim Yong-hyun" in kim_yh.merged_by
 
 
 def test_a_one_word_name_does_not_chain_two_full_names():
@@ -150,5 +151,90 @@ def test_unaligned_items_go_to_unverified_not_into_the_brief():
 def test_name_keys_fold_case_diacritics_hyphens_and_titles():
     assert name_key("Andriï Sybiga") == name_key("andrii sybiga")
     assert name_key("Kim Jong-un") == name_key("KIM JONG UN")
-    assert name_key("President Zelensky") == name_key("Zelensky")
+    assert name_key("President Zelensky", person=True) == name_key("Zelensky")
+    assert name_key("State Department") != name_key("Department")
     assert name_key("Kim Jong Un") != name_key("Kim Yong-hyun")
+
+
+def mentioned(article_id, name, times, **kw):
+    return actor(article_id, name, **kw).model_copy(update={"mentions": times})
+
+
+def test_a_bare_name_goes_to_the_full_name_its_article_mentions_most():
+    brief = brief_of(
+        extraction("a1", [mentioned("a1", "Kim Jong Un", 4), mentioned("a1", "Kim Yonghyun", 1), mentioned("a1", "Kim", 1)]),
+    )
+    by_name = {a.name: a for a in brief.actors}
+    assert set(by_name) == {"Kim Jong Un", "Kim Yonghyun"}
+    assert {f.form for f in by_name["Kim Jong Un"].forms} == {"Kim Jong Un", "Kim"}
+    assert any(r.startswith("bare name in article a1: Kim -> Kim Jong Un (mentioned 4 times") for r in by_name["Kim Jong Un"].merged_by)
+
+
+def test_a_bare_name_with_no_clear_referent_stays_apart():
+    brief = brief_of(
+        extraction("a1", [mentioned("a1", "Kim Jong Un", 2), mentioned("a1", "Kim Yonghyun", 2), mentioned("a1", "Kim", 1)]),
+    )
+    assert sorted(a.name for a in brief.actors) == ["Kim", "Kim Jong Un", "Kim Yonghyun"]
+
+
+def test_titles_are_not_part_of_a_name():
+    brief = brief_of(
+        extraction("a1", [actor("a1", "US Secretary of State Antony Blinken")]),
+        extraction("a2", [actor("a2", "Antony Blinken")]),
+        extraction("a3", [actor("a3", "South Korean Defense Minister Kim Yong-hyun"), actor("a3", "State Department", kind="organisation")]),
+        extraction("a4", [actor("a4", "Kim Yonghyun"), actor("a4", "Department", kind="organisation")]),
+    )
+    assert groups(brief) == [
+        ["Antony Blinken", "US Secretary of State Antony Blinken"],
+        ["Department"],
+        ["Kim Yonghyun", "South Korean Defense Minister Kim Yong-hyun"],
+        ["State Department"],
+    ]
+    blinken = next(a for a in brief.actors if "Antony Blinken" in {f.form for f in a.forms})
+    assert blinken.name == "Antony Blinken"
+    assert blinken.merged_by == ["spelling: Antony Blinken ~ US Secretary of State Antony Blinken"]
+
+
+def test_transliteration_variants_merge_and_say_so():
+    brief = brief_of(
+        extraction("a1", [actor("a1", "Andriï Sybiga"), actor("a1", "Volodymyr Zelensky")]),
+        extraction("a2", [actor("a2", "Andrii Sybiha"), actor("a2", "Zelenskyy")]),
+    )
+    assert groups(brief) == [["Andrii Sybiha", "Andriï Sybiga"], ["Volodymyr Zelensky", "Zelenskyy"]]
+    rules = {a.name: a.merged_by for a in brief.actors}
+    assert rules["Andriï Sybiga"] == ["transliteration: Andrii Sybiha ~ Andriï Sybiga"]
+    assert rules["Volodymyr Zelensky"] == ["short name: Zelenskyy ~ Volodymyr Zelensky"]
+
+
+def test_a_capital_joins_its_country_only_as_an_actor_of_that_kind():
+    brief = brief_of(
+        extraction("a1", [actor("a1", "North Korea", kind="country"), actor("a1", "United States", kind="country")]),
+        extraction("a2", [actor("a2", "Pyongyang regime", kind="organisation"), actor("a2", "Washington", kind="country")]),
+        extraction("a3", [actor("a3", "George Washington")]),
+    )
+    assert groups(brief) == [["George Washington"], ["North Korea", "Pyongyang regime"], ["United States", "Washington"]]
+    north_korea = next(a for a in brief.actors if a.name == "North Korea")
+    assert north_korea.merged_by == ["government: Pyongyang regime ~ North Korea"]
+
+
+def test_different_people_with_similar_names_stay_apart():
+    brief = brief_of(
+        extraction("a1", [actor("a1", "Kim Jong Un"), actor("a1", "Kim Jong-il"), actor("a1", "Lin Jian")]),
+        extraction("a2", [actor("a2", "Kim Yong-hyun"), actor("a2", "Lin Jiang"), actor("a2", "Kim Jong Nam")]),
+    )
+    assert len(brief.actors) == 6
+
+
+def test_speakers_resolve_through_bare_names_and_capitals():
+    a1 = extraction(
+        "a1",
+        [mentioned("a1", "Kim Jong Un", 3), mentioned("a1", "Kim Yonghyun", 1), actor("a1", "North Korea", kind="country")],
+        claims=[
+            Claim(text="x", speaker="Kim", kind="assessment", evidence=ev("a1")),
+            Claim(text="y", speaker="Pyongyang", kind="fact", evidence=ev("a1")),
+            Claim(text="z", speaker="Minister Kim Yonghyun", kind="fact", evidence=ev("a1")),
+        ],
+    )
+    brief = brief_of(a1)
+    ids = {a.name: a.id for a in brief.actors}
+    assert [c.speaker_id for c in brief.claims] == [ids["Kim Jong Un"], ids["North Korea"], ids["Kim Yonghyun"]]

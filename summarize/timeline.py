@@ -1,0 +1,134 @@
+"""Dated passages of an article, resolved to calendar dates where the text allows.
+
+Recognised, in the article's text:
+
+* full dates: "October 9, 2024", "9 October 2024";
+* dates without a year: "Thursday, October 31", "November 1".  The year is the article's
+  (the latest such date not after it); with no article date, a weekday fixes it: the
+  earliest year, not before the latest year the text mentions, in which that day falls
+  on that weekday ("this Friday, November 1" next to "since September 2023" -> 2024);
+* months: "September 2023" (month precision), and "in September", "at the end of June"
+  with an article date (the latest such month not after it);
+* relative days with an article date: "yesterday", "today", "last week", "last month".
+
+Each event carries the sentence it belongs to as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .models import Article, Evidence, TimelineEvent
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_M = "|".join(_MONTHS)
+_W = "|".join(_WEEKDAYS)
+
+_PATTERNS = [
+    ("mdy", re.compile(rf"\b(?:(?P<wd>{_W}),?\s+)?(?P<month>{_M})\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\b", re.I)),
+    ("dmy", re.compile(rf"\b(?:(?P<wd>{_W}),?\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{_M}),?\s+(?P<year>\d{{4}})\b", re.I)),
+    ("md", re.compile(rf"\b(?:(?:this|last|next)\s+)?(?:(?P<wd>{_W}),?\s+)?(?P<month>{_M})\s+(?P<day>\d{{1,2}})\b(?!,?\s*\d{{4}})", re.I)),
+    ("my", re.compile(rf"\b(?P<month>{_M})\s+(?P<year>\d{{4}})\b", re.I)),
+    ("m", re.compile(rf"\b(?:in|at the (?:end|beginning|start) of|early|late|since)\s+(?P<month>{_M})\b(?!\s+\d)", re.I)),
+    ("rel", re.compile(r"\b(?P<rel>yesterday|today|last week|last month)\b", re.I)),
+]
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
+    s = left + 1 if left >= 0 else 0
+    while s < len(text) and text[s] in " \n":
+        s += 1
+    m = re.compile(r"[.!?](?:[”\"’])?(?=\s|$)|\n").search(text, end)
+    e = m.end() if m else len(text)
+    return s, e
+
+
+def _year_for(month: int, day: int, weekday: int | None, article_date: date | None, floor: int | None) -> tuple[int, str] | None:
+    if article_date:
+        year = article_date.year if (month, day) <= (article_date.month, article_date.day) else article_date.year - 1
+        return year, "year of the article date"
+    if weekday is not None and floor:
+        for year in range(floor, floor + 12):
+            try:
+                if date(year, month, day).weekday() == weekday:
+                    return year, f"the first year from {floor} (latest year the text mentions) where it is a {_WEEKDAYS[weekday].title()}"
+            except ValueError:
+                return None
+    return None
+
+
+def events(article: Article) -> list[TimelineEvent]:
+    text = article.text
+    years = [int(y) for y in _YEAR.findall(text)]
+    floor = max(years) if years else None
+    taken: list[tuple[int, int]] = []
+    found: list[TimelineEvent] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            resolved = _resolve(kind, m, article.date, floor)
+            if resolved is None:
+                continue
+            when, precision, how = resolved
+            taken.append((m.start(), m.end()))
+            s, e = _sentence(text, m.start(), m.end())
+            quote = text[s:e].strip()
+            found.append(
+                TimelineEvent(
+                    date=when,
+                    precision=precision,
+                    expression=m.group(0),
+                    resolved_by=how,
+                    text=quote if len(quote) <= 240 else quote[:237] + "…",
+                    evidence=Evidence(article_id=article.id, quote=quote, start=s, end=s + len(quote), alignment="exact", score=100.0),
+                )
+            )
+    if article.date:
+        s, e = _sentence(text, 0, 1)
+        quote = text[s:e].strip()
+        found.append(
+            TimelineEvent(
+                date=article.date,
+                precision="day",
+                expression="article date",
+                resolved_by="the article's dateline or metadata",
+                text=f"Article published: {article.title}",
+                evidence=Evidence(article_id=article.id, quote=quote, start=s, end=s + len(quote), alignment="exact", score=100.0),
+            )
+        )
+    return sorted(found, key=lambda ev: (ev.date, ev.evidence.start))
+
+
+def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None):
+    g = m.groupdict()
+    month = _MONTHS.index(g["month"].lower()) + 1 if g.get("month") else None
+    try:
+        if kind in ("mdy", "dmy"):
+            return date(int(g["year"]), month, int(g["day"])), "day", "stated in full"
+        if kind == "md":
+            weekday = _WEEKDAYS.index(g["wd"].lower()) if g.get("wd") else None
+            found = _year_for(month, int(g["day"]), weekday, article_date, floor)
+            if found is None:
+                return None
+            return date(found[0], month, int(g["day"])), "day", found[1]
+        if kind == "my":
+            return date(int(g["year"]), month, 1), "month", "month and year stated"
+        if kind == "m" and article_date:
+            year = article_date.year if month <= article_date.month else article_date.year - 1
+            return date(year, month, 1), "month", "latest such month up to the article date"
+        if kind == "rel" and article_date:
+            rel = g["rel"].lower()
+            delta = {"yesterday": 1, "today": 0, "last week": 7, "last month": 30}[rel]
+            precision = "day" if rel in ("yesterday", "today") else "month" if rel == "last month" else "day"
+            when = article_date - timedelta(days=delta)
+            if rel == "last month":
+                when = when.replace(day=1)
+            return when, precision, f"'{rel}' counted back from the article date {article_date}"
+    except ValueError:
+        return None
+    return None
