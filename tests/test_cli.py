@@ -35,6 +35,15 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
     assert re.search(r"4 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    # what no single article says: corroboration, the contested pair, the matrix, the timeline
+    assert re.search(r"K\d+ \*\*North Korea will always stand with Russia\.\*\* — 2 article\(s\); sources: Kim Jong Un, Choe Son Hui", out)
+    contested = out[out.index("## Contested") : out.index("## Claims")]
+    assert "C10 the outlet: Reports emerged last week of North Korean fighters killed and wounded" in contested
+    assert "C25 Antony Blinken: North Korean troops have not yet been seen in combat" in contested
+    assert "“We have not yet seen these troops deploy in combat against Ukrainian forces” [#2]" in contested
+    assert "| North Korea | **supports** | Russia | S2 (support)" in out and "<br>S11 (support)" in out
+    assert "| 2024-11-01 | this Friday, November 1 | the first year from 2023" in out
+    assert "short name: Zelensky ~ Volodymyr Zelensky" in out
     # figure coverage per article, with what is left out
     assert "| #1 | 6 / 7 |" in out and "| #2 | 8 / 11 |" in out and "'two' in “…" in out
 
