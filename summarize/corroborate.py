@@ -18,8 +18,9 @@ a concept, never all pairs.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from . import gazetteer
 from .models import BriefClaim, ClaimCluster, Contest
@@ -28,6 +29,8 @@ from .names import words
 SAME_CLAIM = 0.4
 _MAX_SHARED_BY = 200
 """A concept in more claims than this is too common to find candidates with."""
+_MAX_CANDIDATES = 10
+"""Groups compared with each item: those sharing the most concepts with it."""
 
 _STOP = set(
     """a an the and or but of to in on at by for from with as is are was were be been being has have had
@@ -69,7 +72,8 @@ _PHRASE = re.compile(
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 
-def concepts(text: str) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=1 << 16)
+def concepts(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(concepts, the subset that are countries) of a claim's text."""
     lowered = text.lower()
     places: set[str] = set()
@@ -82,7 +86,7 @@ def concepts(text: str) -> tuple[set[str], set[str]]:
 
     rest = _PHRASE.sub(place, lowered)
     found = {_SYNONYM.get(w, _stem(w)) for w in words(rest) if w not in _STOP and not w.isdigit() and len(w) > 2}
-    return found | places, places
+    return frozenset(found | places), frozenset(places)
 
 
 def _stem(word: str) -> str:
@@ -111,16 +115,18 @@ class _Index:
         for key in keys:
             self.postings[key].append(index)
 
-    def candidates(self, keys: Iterable[str]) -> set[int]:
-        found: set[int] = set()
-        for key in keys:
+    def candidates(self, keys: Iterable[str], limit: int | None = None) -> list[int]:
+        """Items sharing a key, those sharing the most first (ties: earliest first)."""
+        shared: Counter[int] = Counter()
+        for key in sorted(keys):
             posting = self.postings.get(key, [])
             if len(posting) <= _MAX_SHARED_BY:
-                found.update(posting)
-        return found
+                shared.update(posting)
+        ranked = sorted(shared, key=lambda i: (-shared[i], i))
+        return ranked[:limit] if limit else ranked
 
 
-def greedy_groups(signatures: list[set[str]], score: Callable[[int, int], float]) -> list[list[int]]:
+def greedy_groups(signatures: list[frozenset[str]], score: Callable[[int, int], float]) -> list[list[int]]:
     """Groups of item indexes: each item joins the best-scoring earlier group (compared with
     the group's first item, found through shared concepts), or starts its own."""
     heads: list[int] = []
@@ -128,7 +134,7 @@ def greedy_groups(signatures: list[set[str]], score: Callable[[int, int], float]
     index = _Index()
     for i, signature in enumerate(signatures):
         best, best_score = None, 0.0
-        for g in sorted(index.candidates(signature)):
+        for g in index.candidates(signature, _MAX_CANDIDATES):
             value = score(i, heads[g])
             if value > best_score:
                 best, best_score = g, value
@@ -143,7 +149,16 @@ def greedy_groups(signatures: list[set[str]], score: Callable[[int, int], float]
 
 def cluster_claims(claims: list[BriefClaim], speaker_name: Callable[[BriefClaim], str]) -> list[ClaimCluster]:
     signatures = [concepts(c.text)[0] for c in claims]
-    groups = greedy_groups(signatures, lambda i, j: _same_claim_score(claims[i], signatures[i], claims[j], signatures[j]))
+    features = [(negative(c), _KIND_FAMILY.get(c.kind, c.kind), frozenset(_NUMBER.findall(c.text))) for c in claims]
+
+    def score(i: int, j: int) -> float:
+        if features[i] != features[j]:
+            return 0.0  # polarity, kind family or numbers differ
+        shared = len(signatures[i] & signatures[j])
+        value = shared / len(signatures[i] | signatures[j]) if shared >= 3 else 0.0
+        return value if value >= SAME_CLAIM else 0.0
+
+    groups = greedy_groups(signatures, score)
     clusters = []
     for n, group in enumerate(groups, 1):
         grouped = [claims[i] for i in group]
@@ -161,18 +176,6 @@ def cluster_claims(claims: list[BriefClaim], speaker_name: Callable[[BriefClaim]
     return clusters
 
 
-def _same_claim_score(a: BriefClaim, sig_a: set[str], b: BriefClaim, sig_b: set[str]) -> float:
-    shared = sig_a & sig_b
-    if len(shared) < 3 or negative(a) != negative(b):
-        return 0.0
-    if _KIND_FAMILY.get(a.kind, a.kind) != _KIND_FAMILY.get(b.kind, b.kind):
-        return 0.0
-    if set(_NUMBER.findall(a.text)) != set(_NUMBER.findall(b.text)):
-        return 0.0
-    score = len(shared) / len(sig_a | sig_b)
-    return score if score >= SAME_CLAIM else 0.0
-
-
 _CONTESTABLE = {"fact", "assessment", "denial"}
 
 
@@ -180,15 +183,16 @@ def contests(claims: list[BriefClaim], name_words: set[str]) -> list[Contest]:
     """Pairs of claims from different articles where one denies what the other affirms."""
     usable = [(i, c) for i, c in enumerate(claims) if c.kind in _CONTESTABLE]
     sig = {i: concepts(c.text) for i, c in usable}
+    denies = {i: negative(c) for i, c in usable}
     index = _Index()
     for i, c in usable:
-        if not negative(c):
+        if not denies[i]:
             index.add(i, sig[i][0])
     found: list[Contest] = []
     for i, denial in usable:
-        if not negative(denial):
+        if not denies[i]:
             continue
-        for j in sorted(index.candidates(sig[i][0])):
+        for j in sorted(index.candidates(sig[i][0], _MAX_CANDIDATES * 5)):
             report = claims[j]
             if report.evidence.article_id == denial.evidence.article_id:
                 continue

@@ -7,6 +7,8 @@ place is never an actor, so it never reaches this table.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .names import words
 
 COUNTRIES: dict[str, list[str]] = {
@@ -39,6 +41,7 @@ def _key(name: str) -> str:
 _INDEX = {_key(form): country for country, forms in COUNTRIES.items() for form in (country, *forms)}
 
 
+@lru_cache(maxsize=1 << 16)
 def country_of(name: str) -> str | None:
     """The country a name stands for as an actor ("Pyongyang regime" -> North Korea), if known."""
     return _INDEX.get(_key(name))

@@ -70,6 +70,6 @@ def reconcile(figures: list[BriefFigure], source_name: Callable[[BriefFigure], s
     return groups
 
 
-def _similarity(a: set[str], b: set[str]) -> float:
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
     score = len(a & b) / len(a | b) if a and b else 0.0
     return score if score >= SAME_SUBJECT else 0.0

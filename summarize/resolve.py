@@ -206,18 +206,17 @@ def brief_actors(clusters: list[Cluster]) -> tuple[list[BriefActor], dict[tuple[
     for index, cluster in enumerate(clusters, 1):
         for m in cluster.mentions:
             weights[(m.article_id, f"A{index}")] += m.mentions
-        by_form: dict[str, list[str]] = defaultdict(list)
+        by_form: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
         for m in cluster.mentions:
             for form in (m.name, *m.aliases):
-                if m.article_id not in by_form[form]:
-                    by_form[form].append(m.article_id)
+                by_form[form][m.article_id] = None
         actors.append(
             BriefActor(
                 id=f"A{index}",
                 name=cluster.canonical(),
                 kind=cluster.kind(),  # type: ignore[arg-type]
                 roles=sorted({m.role for m in cluster.mentions if m.role}),
-                forms=[SurfaceForm(form=f, article_ids=ids) for f, ids in by_form.items()],
+                forms=[SurfaceForm(form=f, article_ids=list(ids)) for f, ids in by_form.items()],
                 merged_by=list(dict.fromkeys(cluster.rules)),
                 evidence=[ev for m in cluster.mentions for ev in m.evidence],
             )
