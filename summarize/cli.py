@@ -100,6 +100,9 @@ def brief(
     cassettes: Annotated[
         Optional[Path], typer.Option(help="Folder of recording sets [default: ./cassettes, then the recordings shipped with the package].")
     ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary/--no-summary", help="Ask the model for a short executive summary whose every sentence cites brief items.")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
 ) -> None:
     err = _stderr()
@@ -116,6 +119,7 @@ def brief(
         max_tokens=max_tokens,
         record=record,
         cassettes=cassettes,
+        summary=summary,
     )
     try:
         result = pipeline.brief_folder(options, progress=None if quiet else _progress(err))

@@ -317,11 +317,18 @@ class TimelineEvent(_Strict):
 
 class SummarySentence(_Strict):
     text: str
-    cites: list[str] = Field(description="Ids of the brief items the sentence rests on.")
+    cites: list[str] = Field(description="Ids of the brief items the sentence rests on (A1, C3, X1, F2...).")
+
+
+class SummaryDraft(_Checked):
+    """A short executive summary of a brief, every sentence citing brief item ids."""
+
+    sentences: list[SummarySentence]
 
 
 class Summary(_Strict):
-    sentences: list[SummarySentence]
+    sentences: list[SummarySentence] = Field(description="Only sentences whose every citation exists in the brief.")
+    dropped: int = Field(default=0, description="Sentences left out because they cited no existing item.")
     prompt_version: str
     usage: Usage
 

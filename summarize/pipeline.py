@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import chunks, extract, load, merge, recording
+from . import chunks, extract, load, merge, recording, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage
 from .prompting import extraction_prompt
@@ -52,6 +52,8 @@ class Options:
     cassettes: Path | None = None
     recording_source: str | None = None
     """With ``record``: what RECORDING.json says the answers are (default: the endpoint and model)."""
+    summary: bool = True
+    """Ask the model for a cited executive summary of the merged brief."""
 
 
 @dataclass
@@ -79,6 +81,10 @@ class _Plan:
     client_for: Callable[[Article], ModelClient]
     cassette_for: Callable[[Article], Path | None]
     record: bool
+    summary_cassette: Callable[[list[str]], Path | None] = lambda ids: None
+    """Where the summary of these articles is recorded; None to call the model directly."""
+    summary_missing: bool = False
+    """Replaying, and no summary was recorded for these articles."""
 
 
 def _endpoint_host(base_url: str | None) -> str:
@@ -125,7 +131,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         producer = Producer(
             kind="record", model=model, mode=mode, endpoint=host, recordings=rec.describe(), prompt_version=prompt_version
         )
-        return _Plan(producer, lambda a: client, lambda a: rec.cassette_for(a.id), record=True)
+        return _Plan(producer, lambda a: client, lambda a: rec.cassette_for(a.id), record=True, summary_cassette=rec.summary_cassette)
 
     if options.record:
         raise ConfigError("--record needs a model to record from. " + SETUP_HELP)
@@ -171,7 +177,15 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         recordings="; ".join(r.describe() for r in sets),
         prompt_version=prompt_version,
     )
-    return _Plan(producer, client_for, lambda a: found[a.id].cassette_for(a.id), record=False)
+    summary_path = sets[0].summary_cassette([a.id for a in articles])
+    return _Plan(
+        producer,
+        client_for,
+        lambda a: found[a.id].cassette_for(a.id),
+        record=False,
+        summary_cassette=lambda ids: sets[0].summary_cassette(ids),
+        summary_missing=not summary_path.is_file(),
+    )
 
 
 def brief_folder(options: Options, env: Mapping[str, str] | None = None, progress: Progress | None = None) -> RunResult:
@@ -224,7 +238,34 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         progress.finished(index, total, article, result, None)
 
     brief = merge.merge(extractions, failures, plan.producer, usage)
+    if options.summary and extractions:
+        brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
     return RunResult(brief=brief, notices=notices)
+
+
+def _with_summary(brief, plan: _Plan, articles: list[Article], options: Options, budget, progress: Progress, notices: list[str]):
+    def skip(message: str):
+        notices.append(message)
+        progress.notice(message)
+        return brief
+
+    if budget.spent:
+        return skip("no summary: the token budget is spent")
+    ids = [a.id for a in brief.articles]
+    if plan.summary_missing or len(ids) != len(articles):
+        return skip("no summary: no recorded summary for these articles (replay)") if plan.producer.kind == "replay" else brief
+    client = plan.client_for(next(a for a in articles if a.id == ids[0]))
+    path = plan.summary_cassette(ids)
+    try:
+        if path is None:
+            summary = synthesize.summarize_brief(brief, client, options.max_retries)
+        else:
+            with recording.cassette(path, record=plan.record):
+                summary = synthesize.summarize_brief(brief, client, options.max_retries)
+    except ModelError as err:
+        brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
+        return skip(f"no summary: {err}")
+    return brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)})
 
 
 def _extract_one(article: Article, plan: _Plan, options: Options, budget: extract.TokenBudget) -> ArticleExtraction:

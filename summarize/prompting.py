@@ -64,3 +64,20 @@ def extraction_prompt(article: Article, text: str | None = None, part: tuple[int
 def gleaning_prompt(article: Article, missing: list[str]) -> Prompt:
     """Ask for figures for the listed numbers, which an earlier answer left out."""
     return render("glean.j2", article=article, article_text=_fence(article.text), missing=missing, outlet=OUTLET)
+
+
+def summary_prompt(brief, sentences: int = 6) -> Prompt:
+    """Ask for a cited executive summary of a merged brief."""
+    from .render import format_value  # the brief's own way of writing a figure
+
+    names = {a.id: a.name for a in brief.actors}
+    return render(
+        "summary.j2",
+        brief=brief,
+        article_ids=sorted(a.id for a in brief.articles),
+        sentences=sentences,
+        speaker=lambda c: names.get(c.speaker_id or "", c.speaker),
+        source=lambda f: names.get(f.source_id or "", f.source),
+        holder=lambda s: names.get(s.holder_id or "", s.holder),
+        value=format_value,
+    )

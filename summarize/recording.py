@@ -8,6 +8,7 @@ written: only ``content-type`` survives on either side.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class RecordingSet:
     def cassette_for(self, article_id: str) -> Path:
         return self.folder / f"{article_id}.yaml"
 
+    def summary_cassette(self, article_ids: list[str]) -> Path:
+        return self.folder / f"summary-{summary_key(article_ids)}.yaml"
+
     def describe(self) -> str:
         return f"{self.folder} (recorded {self.recorded_at[:10]}): {self.source}"
 
@@ -87,6 +91,11 @@ def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_versio
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return RecordingSet(folder=folder, **data)
+
+
+def summary_key(article_ids: list[str]) -> str:
+    """Names the summary recording of one set of articles."""
+    return hashlib.sha256("+".join(sorted(article_ids)).encode()).hexdigest()[:16]
 
 
 def find_recordings(roots: list[Path], article_ids: list[str]) -> dict[str, RecordingSet]:

@@ -67,6 +67,13 @@ def to_markdown(brief: Brief) -> str:
     n = len(brief.articles)
     out: list[str] = [f"# Brief: {n} article{'s' if n != 1 else ''}", "", _provenance(brief), ""]
 
+    if brief.summary and brief.summary.sentences:
+        out += ["## Summary", ""]
+        out += [f"- {_cell(s.text)} [{', '.join(s.cites)}]" for s in brief.summary.sentences]
+        if brief.summary.dropped:
+            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief)")
+        out.append("")
+
     out += _table(
         "Articles",
         ["#", "title", "date", "file", "id"],
@@ -235,7 +242,8 @@ def _relabel(text: str, label: dict[str, str]) -> str:
 
 def _provenance(brief: Brief) -> str:
     p = brief.producer
-    what = f"model `{p.model}`, mode {p.mode}, prompt {p.prompt_version}"
+    prompts = p.prompt_version + (f" and {brief.summary.prompt_version}" if brief.summary else "")
+    what = f"model `{p.model}`, mode {p.mode}, prompt {prompts}"
     if p.kind == "replay":
         return f"Replayed from recordings, not a live model: {p.recordings}. Recorded with {what}."
     if p.kind == "record":

@@ -10,7 +10,9 @@ How it answers a request: it reads the article id and the text inside ``<article
 the prompt, and returns the annotated items whose quotes occur in that text, so a request
 for one part of a long article gets that part's items (and every actor the part names,
 quoting the name).  A gleaning request (it lists
-``<numbers>``) gets the annotated figures.
+``<numbers>``) gets the annotated figures.  A summary request (``<brief articles=...>``)
+gets ``tests/annotations/summary-<key>.json``, the hand-written summary of those
+articles' brief, whose citations are ids of that brief.
 
 Token usage in its answers is an estimate (words and punctuation marks counted), so the
 usage a replayed brief shows is in the right range but is not any tokenizer's count.
@@ -33,10 +35,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from summarize.recording import summary_key
+
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
 CREATED = 1732406400  # a fixed timestamp keeps recordings byte-stable
 KINDS = ("actors", "claims", "figures", "stances")
 _ARTICLE = re.compile(r'<article id="([0-9a-f]+)"[^>]*>\n(.*?)\n</article>', re.S)
+_BRIEF = re.compile(r'<brief articles="([0-9a-f ]+)">')
 
 FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
@@ -52,6 +57,7 @@ FAULTS = {
     "refusal": "a refusal message instead of an answer",
     "quota": "HTTP 429 insufficient_quota",
     "auth": "HTTP 401",
+    "bad_cite": "(summary) the first sentence also cites C999, which is not in the brief",
 }
 
 
@@ -100,6 +106,9 @@ class ReferenceServer:
         with self._lock:
             self.requests.append(body)
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
+        brief = _BRIEF.search(prompt)
+        if brief:
+            return self._summary(body, brief.group(1).split())
         found = _ARTICLE.search(prompt)
         if not found:
             return 400, _error("no <article id=...> in the request"), {}
@@ -139,6 +148,20 @@ class ReferenceServer:
         refusal = "I can't help with that request." if fault == "refusal" else None
         prompt_tokens = approx_tokens(json.dumps(body, ensure_ascii=False))
         return 200, _completion(body, payload, prompt_tokens, finish, refusal), {}
+
+    def _summary(self, body: dict, article_ids: list[str]) -> tuple[int, dict, dict]:
+        """The hand-written summary of these articles' brief (fault key: "summary")."""
+        path = self.annotations / f"summary-{summary_key(article_ids)}.json"
+        fault = self._next_fault("summary")
+        with self._lock:
+            self.served.append(("summary", fault))
+        if not path.is_file():
+            return 404, _error(f"the reference server has no summary for articles {' '.join(article_ids)}"), {}
+        answer = json.loads(path.read_text(encoding="utf-8"))
+        if fault == "bad_cite":
+            answer["sentences"][0]["cites"].append("C999")
+        payload = json.dumps(answer, ensure_ascii=False)
+        return 200, _completion(body, payload, approx_tokens(json.dumps(body, ensure_ascii=False)), "stop", None), {}
 
     def _next_fault(self, article_id: str) -> str | None:
         with self._lock:

@@ -34,7 +34,9 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     # claims and stances, and usage
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
-    assert re.search(r"4 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    assert re.search(r"5 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    summary = out[out.index("## Summary") : out.index("## Articles")]
+    assert "Antony Blinken said the troops had not yet been seen in combat. [X1, X2, C10, C11, C25]" in summary
     # what no single article says: corroboration, the contested pair, the matrix, the timeline
     assert re.search(r"K\d+ \*\*North Korea will always stand with Russia\.\*\* — 2 article\(s\); sources: Kim Jong Un, Choe Son Hui", out)
     contested = out[out.index("## Contested") : out.index("## Claims")]
@@ -56,7 +58,8 @@ def test_json_output_is_valid_against_the_published_schema(no_model_env, tmp_pat
     schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     assert data["producer"]["kind"] == "replay"
-    assert data["usage"]["requests"] == 4
+    assert data["usage"]["requests"] == 5
+    assert len(data["summary"]["sentences"]) == 6
     assert {a["id"] for a in data["articles"]} == {"d65e5dc1fb20acba", "42f8f2734c696a33"}
     kim = next(a for a in data["actors"] if a["name"] == "Kim Yong-hyun")
     assert {f["form"] for f in kim["forms"]} == {"Kim Yonghyun", "Kim Yong-hyun"}
@@ -98,7 +101,8 @@ def test_help_documents_every_flag_and_the_exit_codes():
     text = " ".join(result.stdout.split())
     for flag in (
         "--recursive", "--model", "--base-url", "--mode", "--max-retries", "--timeout",
-        "--format", "--out", "--record", "--cassettes", "--quiet",
+        "--format", "--out", "--record", "--cassettes", "--quiet", "--retries", "--max-tokens", "--chunk-chars",
+        "--no-summary",
     ):  # fmt: skip
         assert flag in text
     assert "Exit codes: 0" in text and "1 brief written but some articles failed" in text

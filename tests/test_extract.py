@@ -77,7 +77,7 @@ def test_an_endpoint_error_becomes_a_model_error(seed_articles, reference_server
 def test_the_hand_annotations_validate_and_quote_their_article_verbatim(seed_articles):
     from reference_server import ANNOTATIONS
 
-    files = sorted(ANNOTATIONS.glob("*.json"))
+    files = sorted(p for p in ANNOTATIONS.glob("*.json") if not p.name.startswith("summary-"))
     assert {f.stem for f in files} == ANNOTATED
     for path in files:
         draft = ExtractionDraft.model_validate_json(path.read_text(encoding="utf-8"))

@@ -16,7 +16,13 @@ def run(faults, article=SEED_000, timeout=30.0, notices=None, **options):
     with ReferenceServer(faults={article: faults}, hang_seconds=1.0) as server:
         result = pipeline.brief_folder(
             pipeline.Options(
-                folder=SEEDS, model=MODEL, base_url=server.base_url, timeout=timeout, sleep=waits.append, **options
+                folder=SEEDS,
+                model=MODEL,
+                base_url=server.base_url,
+                timeout=timeout,
+                sleep=waits.append,
+                summary=False,  # these tests count the extraction's requests
+                **options,
             ),
             env={},
             progress=progress,
@@ -80,7 +86,8 @@ def test_a_rejected_answer_is_reasked_and_recovers(fault):
 
 def test_a_value_its_quote_does_not_state_is_reasked_naming_the_figure():
     with ReferenceServer(faults={SEED_002: ["bad_value"]}) as server:
-        brief = pipeline.brief_folder(pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url), env={}).brief
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False)
+        brief = pipeline.brief_folder(options, env={}).brief
         reasks = [str(r["messages"][2:]) for r in server.requests if len(r["messages"]) > 2]
     [reask] = reasks
     assert "figures[0] (80000 troops): value 80000 is not what its quote states (8,000)" in reask
@@ -162,7 +169,7 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with ReferenceServer(annotations=annotations, faults=faults) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        result = CliRunner().invoke(app, ["brief", str(folder), "--model", MODEL], catch_exceptions=False)
+        result = CliRunner().invoke(app, ["brief", str(folder), "--model", MODEL, "--no-summary"], catch_exceptions=False)
     out = result.stdout
     assert result.exit_code == EXIT_PARTIAL
     failed = out[out.index("## Failed articles") : out.index("## Usage")]

@@ -1,0 +1,68 @@
+"""The cited executive summary: citations checked, reasked, never shown when wrong."""
+
+import shutil
+
+from conftest import SEEDS
+from reference_server import ReferenceServer
+from summarize import pipeline
+from summarize.synthesize import citable_ids
+
+MODEL = "reference-annotations"
+
+
+def brief_with_summary(faults=None, max_retries=2):
+    with ReferenceServer(faults=faults) as server:
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, max_retries=max_retries)
+        result = pipeline.brief_folder(options, env={})
+        served = list(server.served)
+    return result, served
+
+
+def test_every_sentence_cites_items_of_the_brief():
+    result, served = brief_with_summary()
+    summary = result.brief.summary
+    assert len(summary.sentences) == 6 and summary.dropped == 0
+    known = citable_ids(result.brief)
+    assert all(s.cites and set(s.cites) <= known for s in summary.sentences)
+    assert "X1" in summary.sentences[3].cites  # the contested pair is in the summary
+    assert served[-1] == ("summary", None)
+    assert result.brief.usage.requests == 5
+
+
+def test_a_citation_to_an_unknown_id_is_reasked():
+    result, served = brief_with_summary({"summary": ["bad_cite"]})
+    assert [f for a, f in served if a == "summary"] == ["bad_cite", None]
+    summary = result.brief.summary
+    assert summary.usage.reasks == 1 and summary.dropped == 0
+    assert all("C999" not in s.cites for s in summary.sentences)
+
+
+def test_a_citation_still_unknown_after_the_reasks_is_never_shown():
+    result, served = brief_with_summary({"summary": ["bad_cite_always"]}, max_retries=1)
+    summary = result.brief.summary
+    assert summary.dropped == 1 and len(summary.sentences) == 5
+    assert all("C999" not in s.cites for s in summary.sentences)
+    from summarize.render import to_markdown
+
+    assert "C999" not in to_markdown(result.brief)
+    assert "1 sentence(s) left out" in to_markdown(result.brief)
+
+
+def test_replaying_without_a_recorded_summary_says_so_and_still_writes_the_brief(tmp_path):
+    shutil.copytree(SEEDS.parent / "cassettes" / "seeds", tmp_path / "seeds")
+    for path in (tmp_path / "seeds").glob("summary-*.yaml"):
+        path.unlink()
+    notices = []
+    result = pipeline.brief_folder(
+        pipeline.Options(folder=SEEDS, cassettes=tmp_path), env={}, progress=pipeline.Progress(notice=notices.append)
+    )
+    assert result.brief.summary is None and len(result.brief.articles) == 2
+    assert "no summary: no recorded summary for these articles (replay)" in notices
+
+
+def test_no_summary_skips_the_call():
+    with ReferenceServer() as server:
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False)
+        result = pipeline.brief_folder(options, env={})
+        assert all(a != "summary" for a, _ in server.served)
+    assert result.brief.summary is None
