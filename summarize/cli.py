@@ -62,7 +62,6 @@ def _stderr() -> Console:
         "recorded answers are replayed when every article has one (the bundled seeds do).\n\n"
         + EXIT_CODES_HELP
     ),
-    epilog=EXIT_CODES_HELP,
 )
 def brief(
     folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],

@@ -198,6 +198,9 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         raise ConfigError(str(err)) from err
     if not loaded.articles and not loaded.failures:
         raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles")
+    if not loaded.articles:
+        reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
+        raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
     plan = _plan(options, loaded.articles, env, progress)
 
     notices = []

@@ -140,7 +140,9 @@ def to_markdown(brief: Brief) -> str:
             for f in brief.figures
         ],
     )
-    if brief.figure_groups:
+    if not brief.figure_groups:
+        out += ["## Figures compared across sources", "", "No two sources give figures that count the same thing.", ""]
+    else:
         date_of = {ref.id: str(ref.date or "undated") for ref in brief.articles}
         figure = {f.id: f for f in brief.figures}
         out += _table(

@@ -117,3 +117,11 @@ def test_recordings_hold_no_credentials_or_provider_headers():
     assert files
     for path in files:
         assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+def test_a_folder_where_nothing_loads_names_each_file(no_model_env, tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
+    (tmp_path / "empty.md").write_text("")
+    result = run("brief", tmp_path)
+    assert result.exit_code == EXIT_ERROR
+    assert f"{tmp_path / 'bin.txt'} looks binary" in result.stderr and f"{tmp_path / 'empty.md'} is empty" in result.stderr
