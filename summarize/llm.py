@@ -76,11 +76,9 @@ class Answer:
     """A parsed answer, how many model answers it took, and what they cost."""
 
     value: Any
+    """When the reask loop ran out, the last answer parsed without the validation context."""
     attempts: int
     usage: Usage
-    gave_up: str | None = None
-    """When the reask loop ran out: the last validation error.  ``value`` is then the
-    last answer parsed without the validation context."""
 
 
 class ModelError(Exception):
@@ -195,7 +193,7 @@ class ModelClient:
                 raise ModelError(
                     f"no valid answer after {attempts} attempts: {_first_line(str(err))}", attempts, self._usage()
                 ) from parse_err
-            return Answer(value, attempts, self._usage(), gave_up=_first_line(str(err), 300))
+            return Answer(value, attempts, self._usage())
         except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
             raise self._error(err) from err
         return Answer(value, self._answers, self._usage())

@@ -70,10 +70,6 @@ class RunResult:
     brief: Brief
     notices: list[str] = field(default_factory=list)
 
-    @property
-    def succeeded(self) -> int:
-        return len(self.brief.articles)
-
 
 @dataclass
 class _Plan:
@@ -83,8 +79,6 @@ class _Plan:
     record: bool
     summary_cassette: Callable[[list[str]], Path | None] = lambda ids: None
     """Where the summary of these articles is recorded; None to call the model directly."""
-    summary_missing: bool = False
-    """Replaying, and no summary was recorded for these articles."""
 
 
 def _endpoint_host(base_url: str | None) -> str:
@@ -177,14 +171,12 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         recordings="; ".join(r.describe() for r in sets),
         prompt_version=prompt_version,
     )
-    summary_path = sets[0].summary_cassette([a.id for a in articles])
     return _Plan(
         producer,
         client_for,
         lambda a: found[a.id].cassette_for(a.id),
         record=False,
         summary_cassette=lambda ids: sets[0].summary_cassette(ids),
-        summary_missing=not summary_path.is_file(),
     )
 
 
@@ -246,7 +238,16 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     return RunResult(brief=brief, notices=notices)
 
 
-def _with_summary(brief, plan: _Plan, articles: list[Article], options: Options, budget, progress: Progress, notices: list[str]):
+def _with_summary(
+    brief: Brief,
+    plan: _Plan,
+    articles: list[Article],
+    options: Options,
+    budget: extract.TokenBudget,
+    progress: Progress,
+    notices: list[str],
+) -> Brief:
+    """The brief with its cited summary, or as it was (with a notice saying why)."""
     def skip(message: str):
         notices.append(message)
         progress.notice(message)
@@ -255,10 +256,10 @@ def _with_summary(brief, plan: _Plan, articles: list[Article], options: Options,
     if budget.spent:
         return skip("no summary: the token budget is spent")
     ids = [a.id for a in brief.articles]
-    if plan.summary_missing or len(ids) != len(articles):
-        return skip("no summary: no recorded summary for these articles (replay)") if plan.producer.kind == "replay" else brief
-    client = plan.client_for(next(a for a in articles if a.id == ids[0]))
     path = plan.summary_cassette(ids)
+    if plan.producer.kind == "replay" and not (path and path.is_file()):
+        return skip("no summary: no recorded summary for these articles (replay)")
+    client = plan.client_for(next(a for a in articles if a.id == ids[0]))
     try:
         if path is None:
             summary = synthesize.summarize_brief(brief, client, options.max_retries)

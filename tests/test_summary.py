@@ -66,3 +66,14 @@ def test_no_summary_skips_the_call():
         result = pipeline.brief_folder(options, env={})
         assert all(a != "summary" for a, _ in server.served)
     assert result.brief.summary is None
+
+
+def test_a_live_run_with_a_failed_article_still_summarises_the_rest(tmp_path):
+    folder = tmp_path / "mixed"
+    shutil.copytree(SEEDS, folder)
+    (folder / "unannotated.txt").write_text("Officials said 12 bridges were closed.", encoding="utf-8")
+    with ReferenceServer() as server:
+        options = pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url)
+        brief = pipeline.brief_folder(options, env={}).brief
+    assert len(brief.failed) == 1 and len(brief.articles) == 2
+    assert brief.summary is not None and len(brief.summary.sentences) == 6
