@@ -34,7 +34,7 @@ from .models import (
     Usage,
 )
 from .names import name_key
-from .prompting import extraction_prompt, gleaning_prompt
+from .prompting import extraction_prompt, gleaning_prompt, template_version
 
 DEFAULT_MAX_RETRIES = 2
 _GROUNDED = {"actors": Actor, "claims": Claim, "figures": Figure, "stances": Stance}
@@ -140,7 +140,7 @@ def extract_article(
         stances=stances,
         attempts=run.attempts,
         usage=run.usage,
-        prompt_version=extraction_prompt(article).version,
+        prompt_version=template_version("extract.j2"),
         parts=done,
         coverage=Coverage(
             article_id=article.id,

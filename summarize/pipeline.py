@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from . import chunks, extract, load, merge, recording, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage
-from .prompting import extraction_prompt
+from .prompting import template_version
 from .resources import data_dir
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
@@ -93,7 +93,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
     mode = options.mode or "tools"
     model = options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
-    prompt_version = extraction_prompt(articles[0]).version if articles else "none"
+    prompt_version = template_version("extract.j2")
     configured = bool(api_key or base_url)
 
     waits: dict = {"on_retry": progress.notice}

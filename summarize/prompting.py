@@ -6,6 +6,7 @@ variables.  Each template has a ``system`` and a ``user`` block and sets ``versi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,19 @@ def _environment() -> SandboxedEnvironment:
     )
 
 
+_VERSION = re.compile(r"""\{%-?\s*set\s+version\s*=\s*["']([^"']+)["']""")
+
+
+@lru_cache(maxsize=None)
+def template_version(template_name: str) -> str:
+    """The version a template declares with ``{% set version = "..." %}``."""
+    source = _environment().loader.get_source(_environment(), template_name)[0]
+    found = _VERSION.search(source)
+    if not found:
+        raise ValueError(f"prompts/{template_name} declares no version")
+    return found.group(1)
+
+
 def render(template_name: str, **variables: Any) -> Prompt:
     template = _environment().get_template(template_name)
     context = template.new_context(variables)
@@ -40,8 +54,7 @@ def render(template_name: str, **variables: Any) -> Prompt:
         {"role": role, "content": "".join(template.blocks[role](context)).strip()}
         for role in ("system", "user")
     ]
-    version = template.make_module(variables).version
-    return Prompt(version=version, messages=messages)
+    return Prompt(version=template_version(template_name), messages=messages)
 
 
 def _fence(text: str) -> str:
