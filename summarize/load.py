@@ -17,6 +17,7 @@ from .models import Article, ExtractionFailure
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Larger files are refused: no news article is this long, and such files are usually dumps."""
+MIN_WORDS = 5
 
 
 class LoadError(Exception):
@@ -95,6 +96,8 @@ def load_article(path: Path) -> Article:
     body = "\n".join(lines).strip()
     if not body:
         raise LoadError(path, "has no article text once page furniture is removed")
+    if len(body.split()) < MIN_WORDS:
+        raise LoadError(path, f"has only {len(body.split())} word(s) of text once page furniture is removed: not an article")
     return Article(
         id=article_id(raw),
         path=str(path),

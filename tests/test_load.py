@@ -93,3 +93,28 @@ def test_discovery_is_sorted_filtered_and_recursive_only_on_request(tmp_path):
         (tmp_path / rel).write_text("x")
     assert [p.name for p in discover(tmp_path)] == ["a.md", "b.txt", "c.html"]
     assert [p.name for p in discover(tmp_path, recursive=True)] == ["a.md", "b.txt", "c.html", "d.txt"]
+
+
+def test_a_huge_file_is_refused_by_name(tmp_path):
+    from summarize.load import MAX_FILE_BYTES
+
+    big = tmp_path / "dump.txt"
+    big.write_bytes(b"word " * (MAX_FILE_BYTES // 5 + 1))
+    with pytest.raises(LoadError, match=r"dump\.txt: is 5\.0 MiB, over the 5 MiB limit"):
+        load_article(big)
+
+
+def test_malformed_html_still_yields_its_text_or_a_clear_reason(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        "<html><body><div><p>The harbour reopened on Monday after "
+        "<b>three weeks of repairs, officials said, and 40 ships entered the port before noon "
+        "while dock workers cleared the last of the debris from the northern quay.<p>Traders "
+        "said prices would fall within days as supplies resumed across the region",
+        encoding="utf-8",
+    )
+    article = load_article(broken)
+    assert "40 ships entered the port" in article.text
+    (tmp_path / "nothing.html").write_text("<html><head><title>x</title></head><body><nav>Home</nav></body>", encoding="utf-8")
+    with pytest.raises(LoadError, match=r"nothing\.html: has only 1 word\(s\) of text .*not an article"):
+        load_article(tmp_path / "nothing.html")
