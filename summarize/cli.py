@@ -17,11 +17,13 @@ from . import pipeline, render
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
+from .cache import default_dir as default_cache_dir
 from .schemas import write_schemas
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
@@ -99,6 +101,12 @@ def brief(
     cassettes: Annotated[
         Optional[Path], typer.Option(help="Folder of recording sets [default: ./cassettes, then the recordings shipped with the package].")
     ] = None,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Keep each article's extraction from a live model and reuse it when the same command runs again (resume after an interruption).")
+    ] = True,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option(help="Where the cache lives [default: $SUMMARIZE_CACHE_DIR, else ~/.cache/summarize].")
+    ] = None,
     summary: Annotated[
         bool, typer.Option("--summary/--no-summary", help="Ask the model for a short executive summary whose every sentence cites brief items.")
     ] = True,
@@ -119,12 +127,17 @@ def brief(
         record=record,
         cassettes=cassettes,
         summary=summary,
+        cache_dir=(cache_dir or default_cache_dir(os.environ)) if cache else None,
     )
     try:
         result = pipeline.brief_folder(options, progress=None if quiet else _progress(err))
     except pipeline.ConfigError as problem:
         err.print(f"error: {problem}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        kept = f" are kept in {options.cache_dir}" if options.cache_dir else " were not cached (--no-cache)"
+        err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
     text = render.to_json(result.brief) if output_format is Format.json else render.to_markdown(result.brief)
     if out is not None:
@@ -157,7 +170,12 @@ def _progress(err: Console) -> pipeline.Progress:
         parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
         err.print(f"{indent}{counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
 
-    return pipeline.Progress(started=started, finished=finished, notice=lambda m: err.print(m if not m.startswith("retry") else indent + m))
+    return pipeline.Progress(
+        started=started,
+        finished=finished,
+        notice=lambda m: err.print(m if not m.startswith("retry") else indent + m),
+        cached=lambda i, n, article: err.print(f"[{i}/{n}] {article.path}\n{indent}from the cache"),
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from . import chunks, extract, load, merge, recording, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
-from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage
+from .cache import ExtractionCache
+from .models import Article, ArticleExtraction, ArticleRef, Brief, ExtractionFailure, Producer, Usage
 from .prompting import template_version
 from .resources import data_dir
 
@@ -54,6 +55,8 @@ class Options:
     """With ``record``: what RECORDING.json says the answers are (default: the endpoint and model)."""
     summary: bool = True
     """Ask the model for a cited executive summary of the merged brief."""
+    cache_dir: Path | None = None
+    """Keep each live extraction here and reuse it on the next run (None: no cache)."""
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Progress:
     started: Callable[[int, int, Article], None] = lambda i, n, a: None
     finished: Callable[[int, int, Article, ArticleExtraction | None, str | None], None] = lambda *a: None
     notice: Callable[[str], None] = lambda message: None
+    cached: Callable[[int, int, Article], None] = lambda i, n, a: None
+    """An article's extraction came from the cache, not the model."""
 
 
 @dataclass
@@ -210,7 +215,15 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     usage = Usage()
     budget = extract.TokenBudget(options.max_tokens)
     total = len(loaded.articles)
+    store = _cache(options, plan)
     for index, article in enumerate(loaded.articles, 1):
+        kept = store.get(article.id) if store else None
+        if kept is not None:
+            # This run spent nothing on it; the article may have moved since.
+            ref = ArticleRef(**article.model_dump(exclude={"text"}))
+            extractions.append(kept.model_copy(update={"article": ref, "usage": Usage()}))
+            progress.cached(index, total, article)
+            continue
         if budget.spent:
             reason = f"not processed: the token budget of {options.max_tokens:,} was spent ({budget.used:,} used)"
             failures.append(ExtractionFailure(path=article.path, article_id=article.id, stage="budget", reason=reason))
@@ -230,12 +243,29 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             continue
         usage = usage.add(result.usage)
         extractions.append(result)
+        if store:
+            store.put(result)
         progress.finished(index, total, article, result, None)
 
     brief = merge.merge(extractions, failures, plan.producer, usage)
     if options.summary and extractions:
         brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
     return RunResult(brief=brief, notices=notices)
+
+
+def _cache(options: Options, plan: _Plan) -> ExtractionCache | None:
+    """Live runs only: a recording must hold real calls, and a replay costs nothing."""
+    if options.cache_dir is None or plan.producer.kind != "live":
+        return None
+    p = plan.producer
+    return ExtractionCache(
+        options.cache_dir,
+        model=p.model,
+        mode=p.mode,
+        endpoint=p.endpoint,
+        chunk_chars=options.chunk_chars,
+        max_retries=options.max_retries,
+    )
 
 
 def _with_summary(

@@ -14,6 +14,12 @@ SEED_000 = "d65e5dc1fb20acba"
 SEED_002 = "42f8f2734c696a33"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(monkeypatch, tmp_path):
+    """Every test gets its own extraction cache, never the user's."""
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def no_model_env(monkeypatch):
     """No provider configured: the tool must replay or explain how to configure one."""

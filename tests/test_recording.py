@@ -56,3 +56,36 @@ def test_one_failing_article_does_not_cost_the_others(tmp_path, reference_server
     assert "unannotated.txt | extract | 1 | the endpoint answered HTTP 404" in out
     assert "Kim Yonghyun" in out  # the good article's work is all there
     assert "skipped " + str(folder / "broken.txt") in result.stderr
+
+
+def test_a_second_live_run_reuses_finished_articles_from_the_cache(tmp_path, reference_server, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(SEEDS / "000_37c9123741aeb2db.txt", folder)
+    (folder / "unannotated.txt").write_text("Officials said 12 bridges were closed.", encoding="utf-8")
+    monkeypatch.setenv("OPENAI_BASE_URL", reference_server.base_url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    args = ["brief", str(folder), "--model", MODEL, "--no-summary", "--cache-dir", str(tmp_path / "c")]
+    first = CliRunner().invoke(app, args, catch_exceptions=False)
+    asked = len(reference_server.requests)
+    second = CliRunner().invoke(app, args, catch_exceptions=False)
+    again = reference_server.requests[asked:]
+    assert "from the cache" in second.stderr and "from the cache" not in first.stderr
+    # only the failed article is asked again
+    assert len(again) == 1 and "Officials said 12 bridges" in str(again[0]["messages"])
+    def body(out):  # the brief without its timestamped first lines and its usage
+        return out[out.index("## Articles") : out.index("## Usage")]
+
+    assert body(second.stdout) == body(first.stdout)
+    assert "1 request(s)" in second.stdout.split("## Usage")[1]
+    third = CliRunner().invoke(app, [*args, "--no-cache"], catch_exceptions=False)
+    assert "from the cache" not in third.stderr and len(reference_server.requests) == asked + 1 + asked
+
+
+def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, seed_articles):
+    from summarize.cache import ExtractionCache
+
+    a = ExtractionCache(tmp_path, model="m1", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
+    b = ExtractionCache(tmp_path, model="m2", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
+    assert a._path(SEED_000) != b._path(SEED_000)
+    assert a.get(SEED_000) is None
