@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .files import write_atomically
 from .models import ArticleExtraction
 from .prompting import template_version
 
@@ -56,9 +55,4 @@ class ExtractionCache:
             return None  # absent, unreadable or from an older schema: ask again
 
     def put(self, extraction: ArticleExtraction) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(extraction.article.id)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(extraction.model_dump_json())
-        os.replace(tmp, path)
+        write_atomically(self._path(extraction.article.id), extraction.model_dump_json())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,6 +17,7 @@ from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from .cache import default_dir as default_cache_dir
+from .files import write_atomically
 from .schemas import write_schemas
 
 EXIT_OK = 0
@@ -141,7 +141,7 @@ def brief(
 
     text = render.to_json(result.brief) if output_format is Format.json else render.to_markdown(result.brief)
     if out is not None:
-        _write_atomically(out, text)
+        write_atomically(out, text)
         if not quiet:
             err.print(f"wrote {out}")
     elif output_format is Format.md and sys.stdout.isatty():
@@ -176,14 +176,6 @@ def _progress(err: Console) -> pipeline.Progress:
         notice=lambda m: err.print(m if not m.startswith("retry") else indent + m),
         cached=lambda i, n, article: err.print(f"[{i}/{n}] {article.path}\n{indent}from the cache"),
     )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 @app.command(help="Write the JSON Schemas of the article extraction and the brief into FOLDER.")
