@@ -89,3 +89,27 @@ def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, seed_articl
     b = ExtractionCache(tmp_path, model="m2", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
     assert a._path(SEED_000) != b._path(SEED_000)
     assert a.get(SEED_000) is None
+
+
+def test_an_interrupted_run_keeps_what_it_finished_and_says_how_to_resume(tmp_path, reference_server, monkeypatch):
+    from summarize import extract
+
+    monkeypatch.setenv("OPENAI_BASE_URL", reference_server.base_url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    real = extract.extract_article
+    calls = []
+
+    def interrupted_on_the_second(article, *args, **kwargs):
+        calls.append(article.id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(extract, "extract_article", interrupted_on_the_second)
+    args = ["brief", str(SEEDS), "--model", MODEL, "--cache-dir", str(tmp_path / "c")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 130
+    assert f"interrupted: the articles finished so far are kept in {tmp_path / 'c'}; run the same command again" in result.stderr
+    monkeypatch.setattr(extract, "extract_article", real)
+    resumed = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert resumed.exit_code == 0 and resumed.stderr.count("from the cache") == 1
