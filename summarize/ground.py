@@ -19,6 +19,7 @@ characters (code points), not bytes: correct for accents, typographic quotes and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -71,7 +72,9 @@ def _fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+@lru_cache(maxsize=4096)
 def locate(quote: str, text: str) -> Span | None:
+    """Where ``quote`` sits in ``text`` (memoised: the checks and the grounding both ask)."""
     quote = quote.strip()
     if not quote:
         return None
