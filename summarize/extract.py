@@ -125,13 +125,13 @@ def extract_article(
     figures = _dedupe(items["figures"], _figure_key)
     stances = _dedupe(items["stances"], lambda s: (name_key(s.holder), name_key(s.target), s.polarity))
 
-    missing = _uncovered(article.text, figures)
+    stated = numbers.scan(article.text)
+    missing = _uncovered(stated, figures)
     if missing and not run.budget.spent:
         gleaned = _glean(run, missing, checks.known_names(actors))
         figures = _dedupe(figures + gleaned, _figure_key)
-        missing = _uncovered(article.text, figures)
+        missing = _uncovered(stated, figures)
 
-    stated = len(numbers.scan(article.text))
     return ArticleExtraction(
         article=ArticleRef(**article.model_dump(exclude={"text"})),
         actors=actors,
@@ -144,8 +144,8 @@ def extract_article(
         parts=done,
         coverage=Coverage(
             article_id=article.id,
-            stated=stated,
-            found=stated - len(missing),
+            stated=len(stated),
+            found=len(stated) - len(missing),
             missing=[_context(article.text, m) for m in missing],
         ),
         events=timeline.events(article),
@@ -188,10 +188,10 @@ def _glean(run: _Run, missing: list[numbers.Mention], known: set[str]) -> list[F
     return _ground(run.article, answer, text, 0, known)["figures"]
 
 
-def _uncovered(text: str, figures: list[Figure]) -> list[numbers.Mention]:
-    """Numbers stated in ``text`` that no verified figure's quote contains."""
+def _uncovered(stated: list[numbers.Mention], figures: list[Figure]) -> list[numbers.Mention]:
+    """The stated numbers that no verified figure's quote contains."""
     spans = [(f.evidence.start, f.evidence.end) for f in figures if f.verified]
-    return [m for m in numbers.scan(text) if not any(start <= m.start and m.end <= end for start, end in spans)]
+    return [m for m in stated if not any(start <= m.start and m.end <= end for start, end in spans)]
 
 
 def _context(text: str, mention: numbers.Mention, width: int = 40) -> str:
