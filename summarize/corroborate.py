@@ -73,8 +73,8 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 
 
 @lru_cache(maxsize=1 << 16)
-def concepts(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(concepts, the subset that are countries) of a claim's text."""
+def concepts(text: str) -> frozenset[str]:
+    """The concepts of a text; countries are marked with a leading "@"."""
     lowered = text.lower()
     places: set[str] = set()
 
@@ -86,7 +86,7 @@ def concepts(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
     rest = _PHRASE.sub(place, lowered)
     found = {_SYNONYM.get(w, _stem(w)) for w in words(rest) if w not in _STOP and not w.isdigit() and len(w) > 2}
-    return frozenset(found | places), frozenset(places)
+    return frozenset(found | places)
 
 
 def _stem(word: str) -> str:
@@ -148,7 +148,7 @@ def greedy_groups(signatures: list[frozenset[str]], score: Callable[[int, int], 
 
 
 def cluster_claims(claims: list[BriefClaim], speaker_name: Callable[[BriefClaim], str]) -> list[ClaimCluster]:
-    signatures = [concepts(c.text)[0] for c in claims]
+    signatures = [concepts(c.text) for c in claims]
     features = [(negative(c), _KIND_FAMILY.get(c.kind, c.kind), frozenset(_NUMBER.findall(c.text))) for c in claims]
 
     def score(i: int, j: int) -> float:
@@ -187,16 +187,16 @@ def contests(claims: list[BriefClaim], name_words: set[str]) -> list[Contest]:
     index = _Index()
     for i, c in usable:
         if not denies[i]:
-            index.add(i, sig[i][0])
+            index.add(i, sig[i])
     found: list[Contest] = []
     for i, denial in usable:
         if not denies[i]:
             continue
-        for j in sorted(index.candidates(sig[i][0], _MAX_CANDIDATES * 5)):
+        for j in sorted(index.candidates(sig[i], _MAX_CANDIDATES * 5)):
             report = claims[j]
             if report.evidence.article_id == denial.evidence.article_id:
                 continue
-            shared = sig[i][0] & sig[j][0]
+            shared = sig[i] & sig[j]
             topical = {c for c in shared if not c.startswith("@") and c not in name_words}
             if len(shared) >= 2 and topical:
                 pair = sorted((report, denial), key=lambda c: int(c.id[1:]))

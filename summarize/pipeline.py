@@ -137,10 +137,9 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     roots = [options.cassettes] if options.cassettes else [Path("cassettes"), data_dir("cassettes")]
     found = recording.find_recordings(roots, [a.id for a in articles])
     missing = [a.path for a in articles if a.id not in found]
-    if missing or not articles:
+    if missing:
         listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        why = f"no recorded answers for {listed}" if missing else "no article could be loaded"
-        raise ConfigError(f"No model is configured and {why}. {SETUP_HELP}")
+        raise ConfigError(f"No model is configured and no recorded answers for {listed}. {SETUP_HELP}")
     for flag, wanted, attr in (("--model", options.model, "model"), ("--mode", options.mode, "mode")):
         clashing = {getattr(r, attr) for r in found.values() if wanted and getattr(r, attr) != wanted}
         if clashing:

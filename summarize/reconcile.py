@@ -50,7 +50,7 @@ def reconcile(figures: list[BriefFigure], source_name: Callable[[BriefFigure], s
         by_unit[_unit(f.unit)].append(f)
     groups: list[FigureGroup] = []
     for unit, block in by_unit.items():
-        subjects = [concepts(f.counts)[0] for f in block]
+        subjects = [concepts(f.counts) for f in block]
         for members in greedy_groups(subjects, lambda i, j: _similarity(subjects[i], subjects[j])):
             group = [block[k] for k in members]
             if len(group) < 2 or len({(f.evidence.article_id, source_name(f)) for f in group}) < 2:

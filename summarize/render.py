@@ -103,21 +103,15 @@ def to_markdown(brief: Brief) -> str:
             out.append(f"- {k.id} **{_cell(k.text)}** — {k.corroboration} article(s); sources: {_cell(', '.join(k.sources))}")
             out += [f"  - {c}: {cite(claim[c].evidence)}" for c in k.claim_ids]
         out.append("")
+    def side(claim_id: str) -> list[str]:
+        c = claim[claim_id]
+        return [f"{claim_id} {who(c.speaker_id, c.speaker)}: {_cell(c.text)}", cite(c.evidence)]
+
     if brief.contested:
         out += _table(
             "Contested",
             ["id", "claim", "evidence", "versus", "evidence", "about"],
-            [
-                [
-                    x.id,
-                    f"{x.claim_ids[0]} {who(claim[x.claim_ids[0]].speaker_id, claim[x.claim_ids[0]].speaker)}: {_cell(claim[x.claim_ids[0]].text)}",
-                    cite(claim[x.claim_ids[0]].evidence),
-                    f"{x.claim_ids[1]} {who(claim[x.claim_ids[1]].speaker_id, claim[x.claim_ids[1]].speaker)}: {_cell(claim[x.claim_ids[1]].text)}",
-                    cite(claim[x.claim_ids[1]].evidence),
-                    _cell(", ".join(x.topic)),
-                ]
-                for x in brief.contested
-            ],
+            [[x.id, *side(x.claim_ids[0]), *side(x.claim_ids[1]), _cell(", ".join(x.topic))] for x in brief.contested],
             intro="Claims from different articles where one denies what the other reports.",
         )
 
