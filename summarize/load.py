@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from .metadata import Metadata, from_trafilatura, split_front_matter, split_header_lines
 from .models import Article, ExtractionFailure
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
@@ -31,6 +32,8 @@ class LoadError(Exception):
 class Loaded:
     articles: list[Article]
     failures: list[ExtractionFailure]
+    notes: list[str] = field(default_factory=list)
+    """Problems that did not stop a file from loading (an unreadable date), naming the file."""
 
 
 # --------------------------------------------------------------------------- discovery
@@ -52,14 +55,13 @@ def discover(folder: Path, recursive: bool = False) -> list[Path]:
 
 
 def load_folder(folder: Path, recursive: bool = False) -> Loaded:
-    articles: list[Article] = []
-    failures: list[ExtractionFailure] = []
+    loaded = Loaded([], [])
     for path in discover(folder, recursive):
         try:
-            articles.append(load_article(path))
+            loaded.articles.append(load_article(path, loaded.notes))
         except LoadError as err:
-            failures.append(ExtractionFailure(path=str(path), stage="load", reason=err.reason))
-    return Loaded(articles, failures)
+            loaded.failures.append(ExtractionFailure(path=str(path), stage="load", reason=err.reason))
+    return loaded
 
 
 # --------------------------------------------------------------------------- one file
@@ -69,7 +71,8 @@ def article_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def load_article(path: Path) -> Article:
+def load_article(path: Path, notes: list[str] | None = None) -> Article:
+    """One article; problems that do not stop it (an unreadable date) are appended to ``notes``."""
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -82,14 +85,16 @@ def load_article(path: Path) -> Article:
         raise LoadError(path, "looks binary (it holds NUL bytes), not an article")
 
     suffix = path.suffix.lower()
-    meta_title: str | None = None
-    meta_date: date | None = None
     if suffix in {".html", ".htm"}:
-        text, meta_title, meta_date = _from_html(path, raw)
+        text, meta = _from_html(path, raw)
     else:
         text = _decode(path, raw)
         if suffix in {".md", ".markdown"}:
-            text, meta_title, meta_date = _split_front_matter(text)
+            text, meta = split_front_matter(text)
+        else:
+            text, meta = split_header_lines(text.replace("\r\n", "\n"))
+    if notes is not None:
+        notes.extend(f"{path}: {problem}" for problem in meta.problems)
 
     lines = _clean_lines(text)
     found_date, lines = _take_dateline(lines)
@@ -101,8 +106,11 @@ def load_article(path: Path) -> Article:
     return Article(
         id=article_id(raw),
         path=str(path),
-        title=meta_title or _guess_title(lines) or path.stem,
-        date=meta_date or found_date,
+        title=meta.title or _guess_title(lines) or path.stem,
+        date=meta.date or found_date,
+        outlet=meta.outlet,
+        url=meta.url,
+        author=meta.author,
         text=body,
     )
 
@@ -119,43 +127,19 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from err
 
 
-def _from_html(path: Path, raw: bytes) -> tuple[str, str | None, date | None]:
+def _from_html(path: Path, raw: bytes) -> tuple[str, Metadata]:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     try:
         text = trafilatura.extract(
             raw, include_comments=False, include_tables=True, favor_precision=True, output_format="txt"
         )
-        meta = trafilatura.extract_metadata(raw.decode("utf-8", errors="replace"))
+        document = trafilatura.extract_metadata(raw.decode("utf-8", errors="replace"))
     except Exception as err:  # trafilatura raises a variety of lxml errors on broken markup
         raise LoadError(path, f"HTML could not be parsed ({type(err).__name__}: {err})") from err
     if not text or not text.strip():
         raise LoadError(path, "HTML holds no main article text that could be extracted")
-    title = (meta.title or "").strip() or None if meta else None
-    found: date | None = None
-    if meta and meta.date:
-        try:
-            found = date.fromisoformat(meta.date[:10])
-        except ValueError:
-            found = None
-    return text, title, found
-
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-
-
-def _split_front_matter(text: str) -> tuple[str, str | None, date | None]:
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return text, None, None
-    fields: dict[str, str] = {}
-    for line in match.group(1).splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key.strip().lower()] = value.strip().strip("'\"")
-    title = fields.get("title") or None
-    found = _parse_date(fields.get("date", ""))
-    return text[match.end() :], title, found
+    return text, from_trafilatura(document)
 
 
 # --------------------------------------------------------------------------- cleaning

@@ -5,33 +5,47 @@ Only verified items (quote aligned, every check passed) are merged; the rest go 
 
 * actors are resolved (:mod:`summarize.resolve`), each with the rules that joined it;
 * claims, figures and stances get ids and resolved actor ids;
-* claims are grouped and contradictions flagged (:mod:`summarize.corroborate`);
-* figures counting the same thing are lined up (:mod:`summarize.reconcile`);
+* articles are grouped into stories (:mod:`summarize.stories`);
+* within each story, claims are grouped and contradictions flagged
+  (:mod:`summarize.corroborate`) and figures counting the same thing are lined up
+  (:mod:`summarize.reconcile`);
 * stances form a holder x target matrix;
 * dated passages form a timeline.
+
+A claim or figure the article asserts itself (speaker "the outlet") is attributed to the
+article's outlet when its metadata names one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timezone
 
 from .corroborate import cluster_claims, contests
 from .models import (
+    OUTLET,
     ArticleExtraction,
+    ArticleRef,
     Brief,
     BriefClaim,
     BriefFigure,
     BriefStance,
     ExtractionFailure,
     Producer,
+    ClaimCluster,
+    Contest,
+    FigureGroup,
     StanceCell,
+    Story,
     UnverifiedItem,
     Usage,
+    Window,
 )
 from .names import name_key, tokens
 from .reconcile import reconcile
 from .resolve import Mention, Resolver, brief_actors, resolve
+from .stories import Group, StoryInput, group
 
 
 def merge(
@@ -40,7 +54,12 @@ def merge(
     producer: Producer,
     usage: Usage,
     now: datetime | None = None,
+    texts: dict[str, str] | None = None,
+    window: Window | None = None,
+    grouping: Callable[[list[StoryInput]], list[Group]] = group,
 ) -> Brief:
+    """``texts`` (article id -> text) lets stories compare whole articles, not only titles and
+    claims; ``grouping`` decides the stories (:func:`summarize.stories.one_story` makes one)."""
     unverified: list[UnverifiedItem] = []
 
     def keep(kind: str, item, summary: str, attempts: int) -> bool:
@@ -66,16 +85,18 @@ def merge(
     stances: list[BriefStance] = []
     for ex in extractions:
         aid = ex.article.id
+
+        def named(who: str) -> str:
+            return ex.article.outlet if who == OUTLET and ex.article.outlet else who
+
         for c in ex.claims:
             if keep("claim", c, f"{c.speaker}: {c.text}", ex.attempts):
-                claims.append(
-                    BriefClaim(**c.model_dump(exclude={"problems"}), id=f"C{len(claims) + 1}", speaker_id=resolver(c.speaker, aid))
-                )
+                fields = c.model_dump(exclude={"problems"}) | {"speaker": named(c.speaker)}
+                claims.append(BriefClaim(**fields, id=f"C{len(claims) + 1}", speaker_id=resolver(c.speaker, aid)))
         for f in ex.figures:
             if keep("figure", f, f"{f.value:g} {f.unit} ({f.counts})", ex.attempts):
-                figures.append(
-                    BriefFigure(**f.model_dump(exclude={"problems"}), id=f"F{len(figures) + 1}", source_id=resolver(f.source, aid))
-                )
+                fields = f.model_dump(exclude={"problems"}) | {"source": named(f.source)}
+                figures.append(BriefFigure(**fields, id=f"F{len(figures) + 1}", source_id=resolver(f.source, aid)))
         for s in ex.stances:
             if keep("stance", s, f"{s.holder} {s.polarity} {s.target}", ex.attempts):
                 target_id = resolver(s.target, aid) if s.target_kind == "actor" else None
@@ -89,18 +110,34 @@ def merge(
                 )
 
     name_words = {w for a in actors for f in a.forms for w in tokens(f.form, a.kind == "person")}
+    refs = [ex.article for ex in extractions]
+    matrix = stance_matrix(stances, names)
+    stories, clusters, contested, figure_groups = [], [], [], []
+    for members in _ranked(_story_groups(refs, actors, claims, texts or {}, grouping)):
+        ids = {r.id for r in members}
+        story_claims = [c for c in claims if c.evidence.article_id in ids]
+        story_figures = [f for f in figures if f.evidence.article_id in ids]
+        k = _numbered(cluster_claims(story_claims, lambda c: names.get(c.speaker_id or "", c.speaker)), "K", len(clusters))
+        x = _numbered(contests(story_claims, name_words), "X", len(contested))
+        g = _numbered(reconcile(story_figures, lambda f: names.get(f.source_id or "", f.source)), "G", len(figure_groups))
+        clusters += k
+        contested += x
+        figure_groups += g
+        stories.append(_story(len(stories) + 1, members, actors, k, x, g, matrix))
     return Brief(
         generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-        articles=[ex.article for ex in extractions],
+        articles=refs,
         producer=producer,
+        window=window,
+        stories=stories,
         actors=actors,
         claims=claims,
         figures=figures,
         stances=stances,
-        claim_clusters=cluster_claims(claims, lambda c: names.get(c.speaker_id or "", c.speaker)),
-        contested=contests(claims, name_words),
-        figure_groups=reconcile(figures, lambda f: names.get(f.source_id or "", f.source)),
-        stance_matrix=stance_matrix(stances, names),
+        claim_clusters=clusters,
+        contested=contested,
+        figure_groups=figure_groups,
+        stance_matrix=matrix,
         timeline=sorted(
             (e for ex in extractions for e in ex.events), key=lambda e: (e.date, e.evidence.article_id, e.evidence.start or 0)
         ),
@@ -134,3 +171,65 @@ def stance_matrix(stances: list[BriefStance], names: dict[str, str]) -> list[Sta
             )
         )
     return sorted(matrix, key=lambda c: (c.holder.casefold(), c.target.casefold()))
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def _story_groups(refs: list[ArticleRef], actors, claims: list[BriefClaim], texts: dict[str, str], grouping) -> list[list[ArticleRef]]:
+    """The articles grouped into stories, each group with its most central article first."""
+    actor_ids: dict[str, set[str]] = defaultdict(set)
+    for a in actors:
+        for form in a.forms:
+            for article_id in form.article_ids:
+                actor_ids[article_id].add(a.id)
+    claim_text: dict[str, list[str]] = defaultdict(list)
+    for c in claims:
+        claim_text[c.evidence.article_id].append(c.text)
+    inputs = [
+        StoryInput(r.id, r.title, texts.get(r.id) or " ".join(claim_text[r.id]), r.date, frozenset(actor_ids[r.id]))
+        for r in refs
+    ]
+    return [[refs[g.central]] + [refs[i] for i in g.members if i != g.central] for g in grouping(inputs)]
+
+
+def _numbered(items: list, prefix: str, before: int) -> list:
+    """Items of one story renumbered after the ``before`` items of earlier stories."""
+    return [item.model_copy(update={"id": f"{prefix}{before + n}"}) for n, item in enumerate(items, 1)]
+
+
+def _story(
+    n: int,
+    members: list[ArticleRef],
+    actors,
+    clusters: list[ClaimCluster],
+    contested: list[Contest],
+    groups: list[FigureGroup],
+    matrix: list[StanceCell],
+) -> Story:
+    central = members[0]
+    ordered = sorted(members, key=lambda r: (r.date is None, r.date or date.min, r.path))
+    ids = [r.id for r in ordered]
+    present = {a.id: len({i for f in a.forms for i in f.article_ids} & set(ids)) for a in actors}
+    key = sorted((a for a in actors if present[a.id]), key=lambda a: (-present[a.id], -len(a.evidence), a.name.casefold()))
+    return Story(
+        id=f"ST{n}",
+        headline=central.title,
+        headline_by="title of its most central article" if len(members) > 1 else "title of its article",
+        article_ids=ids,
+        outlets=list(dict.fromkeys(r.outlet for r in ordered if r.outlet)),
+        key_actor_ids=[a.id for a in key[:6]],
+        cluster_ids=[k.id for k in clusters if k.corroboration > 1],
+        contest_ids=[x.id for x in contested],
+        figure_group_ids=[g.id for g in groups],
+        stance_keys=[_cell_key(c) for c in matrix if set(c.article_ids) & set(ids)],
+    )
+
+
+def _cell_key(cell: StanceCell) -> str:
+    return f"{cell.holder_id or cell.holder} -> {cell.target_id or cell.target}"
+
+
+def _ranked(groups: list[list[ArticleRef]]) -> list[list[ArticleRef]]:
+    """By distinct outlets, then articles (a stable sort: ties keep the order of the folder)."""
+    return sorted(groups, key=lambda g: (-len({r.outlet for r in g if r.outlet}), -len(g)))

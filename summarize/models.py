@@ -195,7 +195,10 @@ class ArticleRef(_Strict):
     id: str = Field(description="Stable content hash of the file's bytes.")
     path: str
     title: str
-    date: Date | None = None
+    date: Date | None = Field(default=None, description="Publication date; null when the article is undated.")
+    outlet: str | None = Field(default=None, description="Source, site name or publisher.")
+    url: str | None = None
+    author: str | None = None
 
 
 class Article(ArticleRef):
@@ -340,6 +343,69 @@ class UnverifiedItem(_Strict):
     evidence: Evidence
 
 
+class Window(_Strict):
+    """The dates a brief covers, and what the window left out."""
+
+    since: Date
+    until: Date = Field(description="Inclusive.")
+    label: str = Field(description="'2024-W44' for an ISO week, else 'since … until …'.")
+    outside: int = Field(default=0, description="Dated articles outside the window: never sent to the model.")
+    undated: int = Field(default=0, description="Undated articles included (flagged in the brief).")
+    undated_excluded: int = Field(default=0, description="Undated articles left out by --dated-only.")
+
+
+class Story(_Strict):
+    """Articles about one news story, and what the brief says about it."""
+
+    id: str
+    headline: str
+    headline_by: str = Field(description="How the headline was chosen, e.g. 'title of its most central article'.")
+    article_ids: list[str] = Field(description="In date order (undated last).")
+    outlets: list[str]
+    key_actor_ids: list[str] = Field(description="Actors named in most of its articles, most present first.")
+    cluster_ids: list[str] = Field(description="Claim clusters carried by two or more of its articles.")
+    contest_ids: list[str]
+    figure_group_ids: list[str]
+    stance_keys: list[str] = Field(default_factory=list, description="Stance matrix cells (holder x target) drawn from its articles.")
+
+
+class FigureSnapshot(_Strict):
+    """A figure as an earlier or later brief gave it."""
+
+    figure_id: str
+    value: float
+    bound: Bound
+    unit: str
+    counts: str
+    source: str
+    quote: str
+    outlet: str | None
+    date: Date | None
+
+
+class FigureMove(_Strict):
+    story_id: str
+    before: FigureSnapshot
+    after: FigureSnapshot
+
+
+class ContinuingStory(_Strict):
+    story_id: str
+    previous_headline: str
+    matched_by: str = Field(description="Why it is the same story: shared articles, actors or words.")
+
+
+class SinceLast(_Strict):
+    """What changed since an earlier brief."""
+
+    previous: str = Field(description="Which brief this one is compared with (its window, or the file).")
+    previous_generated_at: str
+    new_story_ids: list[str]
+    continuing: list[ContinuingStory]
+    quiet: list[str] = Field(description="Headlines of the earlier brief's stories with no article this time.")
+    moved: list[FigureMove]
+
+
 class Producer(_Strict):
     kind: Literal["live", "replay", "record"]
     model: str
@@ -355,6 +421,9 @@ class Brief(_Strict):
     generated_at: str
     articles: list[ArticleRef]
     producer: Producer
+    window: Window | None = None
+    stories: list[Story] = Field(default_factory=list, description="Ranked by distinct outlets, then articles.")
+    since_last: SinceLast | None = None
     actors: list[BriefActor]
     claims: list[BriefClaim]
     figures: list[BriefFigure]

@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 from . import chunks, extract, load, merge, recording, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
 from .cache import ExtractionCache
-from .models import Article, ArticleExtraction, ArticleRef, Brief, ExtractionFailure, Producer, Usage
+from .models import Article, ArticleExtraction, ArticleRef, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
+from .window import select
+from . import changes, history
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
 """Replayed requests never leave the machine; vcrpy answers them from the cassette."""
@@ -57,6 +59,13 @@ class Options:
     """Ask the model for a cited executive summary of the merged brief."""
     cache_dir: Path | None = None
     """Keep each live extraction here and reuse it on the next run (None: no cache)."""
+    window: Window | None = None
+    """Only articles dated inside it (undated ones are kept and flagged)."""
+    dated_only: bool = False
+    history: Path | None = None
+    """SQLite file of earlier briefs: compare with the latest earlier one, then save this one."""
+    compare_to: Path | None = None
+    """A brief's JSON to compare with instead of the history."""
 
 
 @dataclass
@@ -197,6 +206,15 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     if not loaded.articles:
         reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
         raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
+    chosen = select(loaded.articles, options.window, options.dated_only)
+    if not chosen.articles:
+        w = chosen.window
+        raise ConfigError(
+            f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
+            + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
+        )
+    loaded.articles = chosen.articles
+    previous, history_problem = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
 
     notices = []
@@ -206,6 +224,11 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         )
     for failure in loaded.failures:
         notices.append(f"skipped {failure.path}: {failure.reason}")
+    notices += loaded.notes
+    if history_problem:
+        notices.append(history_problem)
+    if chosen.window and chosen.window.outside:
+        notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out (not sent to the model)")
     for message in notices:
         progress.notice(message)
 
@@ -246,10 +269,40 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             store.put(result)
         progress.finished(index, total, article, result, None)
 
-    brief = merge.merge(extractions, failures, plan.producer, usage)
+    texts = {a.id: a.text for a in loaded.articles}
+    brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
     if options.summary and extractions:
         brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
+    if previous is not None:
+        label, earlier = previous
+        brief = brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)})
+    if options.history and options.window and brief.articles and not history_problem:
+        try:
+            history.save(options.history, brief)
+        except history.HistoryError as err:
+            notices.append(f"this brief was not saved in the history: {err}")
+            progress.notice(notices[-1])
     return RunResult(brief=brief, notices=notices)
+
+
+def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:
+    """The brief to compare with (--compare-to's file, else the latest earlier one in the
+    history), and what went wrong reading the history.
+
+    Read before any model call: a --compare-to file that cannot be read stops the run at
+    once; a broken history only costs the comparison, never the brief.
+    """
+    if options.compare_to is not None:
+        try:
+            return (str(options.compare_to), history.read_brief_file(options.compare_to)), None
+        except history.HistoryError as err:
+            raise ConfigError(str(err)) from err
+    if options.history is None or options.window is None:
+        return None, None
+    try:
+        return history.latest_before(options.history, options.window), None
+    except history.HistoryError as err:
+        return None, f"no comparison with the last brief: {err} (--no-history skips it, --history PATH names another file)"
 
 
 def _cache(options: Options, plan: _Plan) -> ExtractionCache | None:

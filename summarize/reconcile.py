@@ -20,7 +20,8 @@ SAME_SUBJECT = 0.5
 _UNIT_SYNONYMS = {"soldier": "troops", "troop": "troops", "fighter": "troops", "servicemen": "troops", "kilometer": "km", "kilometre": "km"}
 
 
-def _unit(unit: str) -> str:
+def unit_key(unit: str) -> str:
+    """A unit in one canonical form, for comparing figures."""
     word = " ".join(words(unit))
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     return _UNIT_SYNONYMS.get(singular, _UNIT_SYNONYMS.get(word, singular))
@@ -47,7 +48,7 @@ def consistent(figures: list[BriefFigure]) -> bool:
 def reconcile(figures: list[BriefFigure], source_name: Callable[[BriefFigure], str]) -> list[FigureGroup]:
     by_unit: dict[str, list[BriefFigure]] = defaultdict(list)
     for f in figures:
-        by_unit[_unit(f.unit)].append(f)
+        by_unit[unit_key(f.unit)].append(f)
     groups: list[FigureGroup] = []
     for unit, block in by_unit.items():
         subjects = [concepts(f.counts) for f in block]

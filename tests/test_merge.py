@@ -1,6 +1,8 @@
 """Actor resolution and cross-article assembly, on hand-built extractions (no HTTP)."""
 
 from summarize.merge import merge, name_key
+from summarize.stories import one_story
+
 from summarize.models import (
     OUTLET,
     Actor,
@@ -43,7 +45,8 @@ def extraction(article_id, actors=(), claims=(), figures=(), stances=()):
 
 
 def brief_of(*extractions):
-    return merge(list(extractions), [], PRODUCER, Usage())
+    """One story: these tests are about the rules that link items within a story."""
+    return merge(list(extractions), [], PRODUCER, Usage(), grouping=one_story)
 
 
 def groups(brief):

@@ -1,0 +1,129 @@
+"""What changed since an earlier brief: new stories, continuing ones, figures that moved, quiet ones.
+
+A story of this brief continues a story of the earlier one when they share an article, or
+share key actors (by canonical name: at least two, or the only one either has), or use
+the same distinctive words (TF-IDF cosine of headline and claims at least
+:data:`SAME_WORDS`).  Each earlier story continues into at most one story, best match
+first.  In a continuing story, a figure moved when an earlier figure has the same unit,
+counts nearly the same thing (rapidfuzz token-set ratio of the labels at least
+:data:`SAME_COUNTS`) and no single value fits both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .models import Brief, BriefFigure, ContinuingStory, FigureMove, FigureSnapshot, SinceLast, Story
+from .reconcile import consistent, unit_key
+
+SAME_WORDS = 0.3
+SAME_COUNTS = 70
+
+
+@dataclass(frozen=True)
+class _Match:
+    score: float
+    current: int
+    previous: int
+    why: str
+
+
+def _actor_names(brief: Brief, story: Story) -> set[str]:
+    name = {a.id: a.name.casefold() for a in brief.actors}
+    return {name[i] for i in story.key_actor_ids if i in name}
+
+
+def _story_text(brief: Brief, story: Story) -> str:
+    ids = set(story.article_ids)
+    return " ".join([story.headline] + [c.text for c in brief.claims if c.evidence.article_id in ids])
+
+
+def _word_similarity(previous: Brief, current: Brief):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    docs = [_story_text(previous, s) for s in previous.stories] + [_story_text(current, s) for s in current.stories]
+    try:
+        matrix = TfidfVectorizer(stop_words="english").fit_transform(docs)
+    except ValueError:
+        return None
+    n = len(previous.stories)
+    return cosine_similarity(matrix[n:], matrix[:n])
+
+
+def _matches(previous: Brief, current: Brief) -> list[_Match]:
+    words = _word_similarity(previous, current) if previous.stories and current.stories else None
+    found = []
+    for i, now in enumerate(current.stories):
+        names_now = _actor_names(current, now)
+        for j, before in enumerate(previous.stories):
+            shared_articles = set(now.article_ids) & set(before.article_ids)
+            shared_names = names_now & _actor_names(previous, before)
+            similar = float(words[i, j]) if words is not None else 0.0
+            if shared_articles:
+                found.append(_Match(3 + len(shared_articles), i, j, f"{len(shared_articles)} shared article(s)"))
+            elif len(shared_names) >= 2 or (shared_names and min(len(names_now), len(_actor_names(previous, before))) == 1):
+                found.append(_Match(1 + similar, i, j, "shared actors: " + ", ".join(sorted(shared_names))))
+            elif similar >= SAME_WORDS:
+                found.append(_Match(similar, i, j, f"shared words (similarity {similar:.2f})"))
+    return sorted(found, key=lambda m: (-m.score, m.current, m.previous))
+
+
+def _snapshot(brief: Brief, figure: BriefFigure) -> FigureSnapshot:
+    article = next((a for a in brief.articles if a.id == figure.evidence.article_id), None)
+    return FigureSnapshot(
+        figure_id=figure.id,
+        value=figure.value,
+        bound=figure.bound,
+        unit=figure.unit,
+        counts=figure.counts,
+        source=figure.source,
+        quote=figure.evidence.quote,
+        outlet=article.outlet if article else None,
+        date=article.date if article else None,
+    )
+
+
+def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> list[FigureMove]:
+    old = [f for f in previous.figures if f.evidence.article_id in set(before.article_ids)]
+    new = [f for f in current.figures if f.evidence.article_id in set(now.article_ids)]
+    moves, used = [], set()
+    for f in new:
+        candidates = [
+            (fuzz.token_set_ratio(f.counts.casefold(), g.counts.casefold()), g)
+            for g in old
+            if g.id not in used and unit_key(g.unit) == unit_key(f.unit)
+        ]
+        candidates = [c for c in candidates if c[0] >= SAME_COUNTS]
+        if not candidates:
+            continue
+        _, match = max(candidates, key=lambda c: c[0])
+        used.add(match.id)
+        if not consistent([match, f]):
+            moves.append(FigureMove(story_id=now.id, before=_snapshot(previous, match), after=_snapshot(current, f)))
+    return moves
+
+
+def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
+    taken_now: set[int] = set()
+    taken_before: set[int] = set()
+    continuing, moved = [], []
+    for m in _matches(previous, current):
+        if m.current in taken_now or m.previous in taken_before:
+            continue
+        taken_now.add(m.current)
+        taken_before.add(m.previous)
+        now, before = current.stories[m.current], previous.stories[m.previous]
+        continuing.append(ContinuingStory(story_id=now.id, previous_headline=before.headline, matched_by=m.why))
+        moved += _moves(previous, before, current, now)
+    continuing.sort(key=lambda c: int(c.story_id[2:]))
+    return SinceLast(
+        previous=label,
+        previous_generated_at=previous.generated_at,
+        new_story_ids=[s.id for i, s in enumerate(current.stories) if i not in taken_now],
+        continuing=continuing,
+        quiet=[s.headline for j, s in enumerate(previous.stories) if j not in taken_before],
+        moved=moved,
+    )
