@@ -12,13 +12,15 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import pipeline, render
+from . import markdown, pipeline, render
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from .cache import default_dir as default_cache_dir
 from .files import write_atomically
+from .history import HistoryError, default_path as default_history_path, list_briefs
 from .schemas import write_schemas
+from .window import WindowError, make_window
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -110,9 +112,38 @@ def brief(
     summary: Annotated[
         bool, typer.Option("--summary/--no-summary", help="Ask the model for a short executive summary whose every sentence cites brief items.")
     ] = True,
+    since: Annotated[
+        Optional[str], typer.Option(help="Only articles dated on or after this day (YYYY-MM-DD); undated articles are kept and flagged.", show_default=False)
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(help="Only articles dated on or before this day (YYYY-MM-DD, inclusive).", show_default=False)
+    ] = None,
+    week: Annotated[
+        Optional[str], typer.Option(help="Only articles dated in this ISO week, Monday to Sunday, e.g. 2024-W44.", show_default=False)
+    ] = None,
+    dated_only: Annotated[
+        bool, typer.Option("--dated-only", help="Leave out articles with no date (by default they are included and flagged).")
+    ] = False,
+    history: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--history",
+            help="The history's SQLite file. With a window, the brief is compared with the latest earlier brief saved there (\"Since the last brief\"), then saved [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder].",
+            show_default=False,
+        ),
+    ] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Neither compare with nor save to the history.")] = False,
+    compare_to: Annotated[
+        Optional[Path], typer.Option(help="Compare with this brief (written with --format json) instead of the history.", show_default=False)
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
 ) -> None:
     err = _stderr()
+    try:
+        chosen = make_window(since, until, week)
+    except WindowError as problem:
+        err.print(f"error: {problem}", style="bold red")
+        raise typer.Exit(EXIT_ERROR) from None
     options = pipeline.Options(
         folder=folder,
         recursive=recursive,
@@ -128,6 +159,10 @@ def brief(
         cassettes=cassettes,
         summary=summary,
         cache_dir=(cache_dir or default_cache_dir(os.environ)) if cache else None,
+        window=chosen,
+        dated_only=dated_only,
+        history=None if no_history else (history or default_history_path(os.environ)),
+        compare_to=compare_to,
     )
     try:
         result = pipeline.brief_folder(options, progress=None if quiet else _progress(err))
@@ -139,7 +174,7 @@ def brief(
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
-    text = render.to_json(result.brief) if output_format is Format.json else render.to_markdown(result.brief)
+    text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief)
     if out is not None:
         write_atomically(out, text)
         if not quiet:
@@ -176,6 +211,27 @@ def _progress(err: Console) -> pipeline.Progress:
         notice=lambda m: err.print(m if not m.startswith("retry") else indent + m),
         cached=lambda i, n, article: err.print(f"[{i}/{n}] {article.path}\n{indent}from the cache"),
     )
+
+
+@app.command(name="history", help="List the briefs saved in the history (each brief over a window is saved).")
+def history_list(
+    history: Annotated[
+        Optional[Path], typer.Option("--history", help="The history's SQLite file [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder].", show_default=False)
+    ] = None,
+) -> None:
+    path = history or default_history_path(os.environ)
+    try:
+        saved = list_briefs(path)
+    except HistoryError as problem:
+        _stderr().print(f"error: {problem}", style="bold red")
+        raise typer.Exit(EXIT_ERROR) from None
+    if not saved:
+        _stderr().print(f"no brief saved in {path} yet: brief a window (--week or --since/--until) to start one")
+        return
+    sys.stdout.write(f"{'window':<28} {'from':<10} {'to':<10} {'articles':>8} {'stories':>7}  saved\n")
+    for s in saved:
+        sys.stdout.write(f"{s.label:<28} {s.since:<10} {s.until:<10} {s.articles:>8} {s.stories:>7}  {s.generated_at}\n")
+    sys.stdout.write(f"({len(saved)} brief(s) in {path})\n")
 
 
 @app.command(help="Write the JSON Schemas of the article extraction and the brief into FOLDER.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 
 from .corroborate import concepts, greedy_groups
 from .models import BriefFigure, FigureGroup
@@ -74,3 +75,16 @@ def reconcile(figures: list[BriefFigure], source_name: Callable[[BriefFigure], s
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
     score = len(a & b) / len(a | b) if a and b else 0.0
     return score if score >= SAME_SUBJECT else 0.0
+
+
+def trend(figures: list[BriefFigure], date_of: Callable[[str], date | None]) -> str:
+    """'agree', 'changed' (dated values that move over time, each date's values agreeing
+    among themselves) or 'conflict' (values of one date, or undated ones, that cannot all hold)."""
+    if consistent(figures):
+        return "agree"
+    by_date: dict = defaultdict(list)
+    for f in figures:
+        by_date[date_of(f.evidence.article_id)].append(f)
+    if None in by_date or len(by_date) < 2:
+        return "conflict"
+    return "changed" if all(consistent(same_day) for same_day in by_date.values()) else "conflict"

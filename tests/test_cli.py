@@ -35,15 +35,17 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
     assert re.search(r"5 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
-    summary = out[out.index("## Summary") : out.index("## Articles")]
-    assert "Antony Blinken said the troops had not yet been seen in combat. [X1, X2, C10, C11, C25]" in summary
-    # what no single article says: corroboration, the contested pair, the matrix, the timeline
-    assert re.search(r"K\d+ \*\*North Korea will always stand with Russia\.\*\* — 2 article\(s\); sources: Kim Jong Un, Choe Son Hui", out)
-    contested = out[out.index("## Contested") : out.index("## Claims")]
-    assert "C10 the outlet: Reports emerged last week of North Korean fighters killed and wounded" in contested
-    assert "C25 Antony Blinken: North Korean troops have not yet been seen in combat" in contested
-    assert "“We have not yet seen these troops deploy in combat against Ukrainian forces” [#2]" in contested
-    assert "| North Korea | **supports** | Russia | S2 (support)" in out and "<br>S11 (support)" in out
+    summary = out[out.index("## Summary") : out.index("## This week")]
+    assert "Antony Blinken said the troops had not yet been seen in combat. · X1, X2, C10, C11, C25" in summary
+    # one story; what no single article says: corroboration, the contested pair
+    assert out.count("· ST1") == 2 and "· ST2" not in out
+    story = out[out.index("## This week") : out.index("## Appendix")]
+    assert re.search(r"- North Korea will always stand with Russia\. — 2 articles; Kim Jong Un, Choe Son Hui · K\d+", story)
+    contested = story[story.index("**Contested**") :]
+    assert "the outlet: Reports emerged last week of North Korean fighters killed and wounded" in contested
+    assert "Antony Blinken: North Korean troops have not yet been seen in combat" in contested
+    assert "“We have not yet seen these troops deploy in combat against Ukrainian forces” — undated [#2] · C25" in contested
+    assert re.search(r"\| North Korea \| \*\*supports\*\* \| Russia \| “[^|]*” — 2024-10-09 \[#1\] · S2<br>“[^|]*” — undated \[#2\] · S11 \|", out)
     assert "| 2024-11-01 | this Friday, November 1 | the first year from 2023" in out
     assert "short name: Zelensky ~ Volodymyr Zelensky" in out
     # figure coverage per article, with what is left out

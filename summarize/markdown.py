@@ -1,0 +1,394 @@
+"""The brief as Markdown that reads top-down.
+
+Header (window, articles, outlets, where the answers came from, what failed or was left
+out), the cited summary, "This week" (one line per story), "Since the last brief", one
+section per story, then an appendix with every item.  Ids sit at the end of a line, so the
+lines read without them; each quote is printed once per place, with its outlet and date.
+Sections above the appendix show a story's strongest items and say how many more the
+appendix holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from .models import Brief, BriefClaim, Evidence, FigureGroup, Story
+from .reconcile import trend
+from .render import cell, format_value, provenance
+
+PER_STORY = {"corroborated": 4, "contested": 3, "figures": 4, "stances": 4, "timeline": 4}
+"""How many items of each kind a story section shows; the rest are in the appendix."""
+
+_STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
+
+
+class _Context:
+    """Lookups every section needs."""
+
+    def __init__(self, brief: Brief):
+        self.brief = brief
+        self.label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
+        self.article = {ref.id: ref for ref in brief.articles}
+        self.actor = {a.id: a for a in brief.actors}
+        self.claim = {c.id: c for c in brief.claims}
+        self.figure = {f.id: f for f in brief.figures}
+        self.stance = {s.id: s for s in brief.stances}
+        self.cluster = {k.id: k for k in brief.claim_clusters}
+        self.contest = {x.id: x for x in brief.contested}
+        self.group = {g.id: g for g in brief.figure_groups}
+        self.story_of = {a: s for s in brief.stories for a in s.article_ids}
+
+    def who(self, actor_id: str | None, fallback: str) -> str:
+        actor = self.actor.get(actor_id or "")
+        return cell(actor.name if actor else fallback)
+
+    def source(self, article_id: str) -> str:
+        """'Outlet, 2024-10-28 [#3]' for an article."""
+        ref = self.article.get(article_id)
+        if ref is None:
+            return f"[{article_id[:8]}]"
+        parts = [cell(ref.outlet) if ref.outlet else None, str(ref.date) if ref.date else "undated"]
+        return ", ".join(p for p in parts if p) + f" [{self.label[ref.id]}]"
+
+    def cite(self, ev: Evidence) -> str:
+        return f"“{cell(ev.quote)}” — {self.source(ev.article_id)}"
+
+    def date_of(self, article_id: str) -> date | None:
+        ref = self.article.get(article_id)
+        return ref.date if ref else None
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def to_markdown(brief: Brief) -> str:
+    ctx = _Context(brief)
+    out = _header(brief)
+    if brief.summary and brief.summary.sentences:
+        out += ["## Summary", ""]
+        out += [f"- {cell(s.text)} · {', '.join(s.cites)}" for s in brief.summary.sentences]
+        if brief.summary.dropped:
+            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief)")
+        out.append("")
+    if brief.stories:
+        out += ["## This week", ""]
+        out += [_story_line(ctx, s) for s in brief.stories]
+        out.append("")
+    if brief.since_last:
+        out += _since_last(ctx)
+    for story in brief.stories:
+        out += _story_section(ctx, story)
+    out += _appendix(ctx)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _header(brief: Brief) -> list[str]:
+    n = len(brief.articles)
+    w = brief.window
+    title = f"# Weekly brief: {w.label}" if w and w.label.startswith(tuple("0123456789")) else "# Brief"
+    if w and w.since != date.min and w.until != date.max:
+        title += f" ({w.since} to {w.until})"
+    elif w and w.label:
+        title += f" ({w.label})" if not title.endswith(w.label) else ""
+    outlets = list(dict.fromkeys(r.outlet for r in brief.articles if r.outlet))
+    facts = [_plural(n, "article")]
+    if outlets:
+        shown = ", ".join(cell(o) for o in outlets[:6]) + (f" and {len(outlets) - 6} more" if len(outlets) > 6 else "")
+        facts[0] += f" from {_plural(len(outlets), 'outlet')} ({shown})"
+    facts.append(_plural(len(brief.stories), "story", "stories"))
+    undated = sum(1 for r in brief.articles if r.date is None)
+    if undated:
+        facts.append(f"{undated} undated (marked ⚑)")
+    if w and w.outside:
+        facts.append(f"{w.outside} outside the window (not sent to the model)")
+    if w and w.undated_excluded:
+        facts.append(f"{w.undated_excluded} undated left out (--dated-only)")
+    failed = [f for f in brief.failed if f.stage != "budget"]
+    skipped = [f for f in brief.failed if f.stage == "budget"]
+    if failed:
+        facts.append(f"**{len(failed)} failed** (see *Failed articles*)")
+    if skipped:
+        facts.append(f"**{len(skipped)} not processed** (token budget; see *Failed articles*)")
+    unverified = len(brief.unverified)
+    if unverified:
+        facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
+    return [title, "", " · ".join(facts), "", provenance(brief), ""]
+
+
+# --------------------------------------------------------------------------- this week
+
+
+def _key_point(ctx: _Context, story: Story) -> str:
+    """The story's most telling item, in words: a contested point, a figure, a corroborated claim."""
+    if story.contest_ids:
+        x = ctx.contest[story.contest_ids[0]]
+        a, b = (ctx.claim[i] for i in x.claim_ids)
+        return f"disputed: {ctx.who(a.speaker_id, a.speaker)} “{cell(a.text)}” vs {ctx.who(b.speaker_id, b.speaker)} “{cell(b.text)}”"
+    groups = [ctx.group[g] for g in story.figure_group_ids]
+    if groups:
+        g = next((g for g in groups if g.conflict), groups[0])
+        return f"{cell(g.counts)}: {_values(ctx, g)}"
+    if story.cluster_ids:
+        k = ctx.cluster[story.cluster_ids[0]]
+        return f"{cell(k.text)} ({_plural(k.corroboration, 'article')})"
+    figures = [f for f in ctx.brief.figures if f.evidence.article_id in set(story.article_ids)]
+    if figures:
+        f = figures[0]
+        return f"{format_value(f)} {cell(f.unit)}: {cell(f.counts)} ({ctx.who(f.source_id, f.source)})"
+    return ""
+
+
+def _story_line(ctx: _Context, story: Story) -> str:
+    n = len(story.article_ids)
+    where = _plural(n, "article") + (f", {', '.join(cell(o) for o in story.outlets)}" if story.outlets else "")
+    point = _key_point(ctx, story)
+    return f"- **{cell(story.headline)}** ({where})" + (f": {point}" if point else "") + f" · {story.id}"
+
+
+def _since_last(ctx: _Context) -> list[str]:
+    s = ctx.brief.since_last
+    assert s is not None
+    story = {st.id: st for st in ctx.brief.stories}
+    out = ["## Since the last brief", "", f"Compared with {cell(s.previous)}.", ""]
+    out += [f"- New: **{cell(story[i].headline)}** · {i}" for i in s.new_story_ids]
+    out += [
+        f"- Continuing: **{cell(story[c.story_id].headline)}** (was “{cell(c.previous_headline)}”; {cell(c.matched_by)}) · {c.story_id}"
+        for c in s.continuing
+    ]
+    for m in s.moved:
+        def side(f) -> str:
+            where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
+            return f"{format_value(f)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
+
+        out.append(f"- Moved: {cell(m.after.counts)}: {side(m.before)} → {side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}")
+    out += [f"- Quiet: {cell(h)}" for h in s.quiet]
+    if not (s.new_story_ids or s.continuing or s.moved or s.quiet):
+        out.append("- Nothing to compare: neither brief has stories.")
+    return out + [""]
+
+
+# --------------------------------------------------------------------------- one story
+
+
+def _values(ctx: _Context, g: FigureGroup) -> str:
+    members = sorted((ctx.figure[i] for i in g.figure_ids), key=lambda f: (ctx.date_of(f.evidence.article_id) or date.max, f.id))
+    verdict = trend(members, ctx.date_of)
+    joiner = " → " if verdict == "changed" else "; "
+    values = joiner.join(f"{format_value(f)} ({ctx.who(f.source_id, f.source)})" for f in members)
+    return f"{values}, {'**conflict**' if verdict == 'conflict' else 'changed over the week' if verdict == 'changed' else 'agree'}"
+
+
+def _more(shown: int, total: int, where: str) -> list[str]:
+    return [f"- … {total - shown} more in the appendix ({where})"] if total > shown else []
+
+
+def _story_section(ctx: _Context, story: Story) -> list[str]:
+    ids = set(story.article_ids)
+    out = [f"## {cell(story.headline)} · {story.id}", ""]
+    out.append(
+        "Articles: "
+        + "; ".join(f"{cell(ctx.article[a].title)} — {ctx.source(a)}{' ⚑' if ctx.article[a].date is None else ''}" for a in story.article_ids)
+    )
+    if story.key_actor_ids:
+        out.append("Key actors: " + ", ".join(f"{ctx.who(a, a)} ({a})" for a in story.key_actor_ids))
+    out.append("")
+
+    clusters = [ctx.cluster[k] for k in story.cluster_ids]
+    if clusters:
+        out += ["**Corroborated**", ""]
+        limit = PER_STORY["corroborated"]
+        for k in sorted(clusters, key=lambda k: -k.corroboration)[:limit]:
+            out.append(f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id}")
+            quotes = dict.fromkeys(ctx.cite(ctx.claim[c].evidence) for c in k.claim_ids)
+            out += [f"  - {q}" for q in quotes]
+        out += _more(min(limit, len(clusters)), len(clusters), "Claims")
+        out.append("")
+
+    if story.contest_ids:
+        out += ["**Contested**", ""]
+        limit = PER_STORY["contested"]
+        for x in (ctx.contest[i] for i in story.contest_ids[:limit]):
+            out.append(f"- {cell(x.reason)} · {x.id}")
+            for claim_id in x.claim_ids:
+                c = ctx.claim[claim_id]
+                out.append(f"  - {ctx.who(c.speaker_id, c.speaker)}: {cell(c.text)} {ctx.cite(c.evidence)} · {c.id}")
+        out += _more(min(limit, len(story.contest_ids)), len(story.contest_ids), "Claims")
+        out.append("")
+
+    figures = [f for f in ctx.brief.figures if f.evidence.article_id in ids]
+    if figures:
+        out += ["**Figures**", ""]
+        limit = PER_STORY["figures"]
+        grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
+        lines = [f"- {cell(ctx.group[g].counts)} ({cell(ctx.group[g].unit)}): {_values(ctx, ctx.group[g])} · {g}" for g in story.figure_group_ids]
+        lines += [
+            f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {ctx.who(f.source_id, f.source)}, {ctx.source(f.evidence.article_id)} · {f.id}"
+            for f in figures
+            if f.id not in grouped
+        ]
+        out += lines[:limit] + _more(min(limit, len(lines)), len(lines), "Figures") + [""]
+
+    cells = [c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids]
+    if cells:
+        out += ["**Who stands where**", ""]
+        limit = PER_STORY["stances"]
+        ranked = sorted(cells, key=lambda c: (-len(c.stance_ids), c.holder.casefold()))
+        out += [
+            f"- {cell(c.holder)} {_STANCE_WORDS[c.polarity]} {cell(c.target)} · {', '.join(c.stance_ids)}" for c in ranked[:limit]
+        ]
+        out += _more(min(limit, len(cells)), len(cells), "Stance matrix") + [""]
+
+    events = [e for e in ctx.brief.timeline if e.evidence.article_id in ids and e.expression != "article date"]
+    if events:
+        out += ["**Timeline**", ""]
+        limit = PER_STORY["timeline"]
+        out += [f"- {_day(e.date, e.precision)}: {cell(e.text)} [{ctx.label[e.evidence.article_id]}]" for e in events[:limit]]
+        out += _more(min(limit, len(events)), len(events), "Timeline") + [""]
+    return out
+
+
+def _day(when: date, precision: str) -> str:
+    return {"day": when.isoformat(), "month": when.strftime("%Y-%m"), "year": str(when.year)}[precision]
+
+
+# --------------------------------------------------------------------------- appendix
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]], intro: str | None = None) -> list[str]:
+    lines = [f"### {title}", ""]
+    if intro:
+        lines += [intro, ""]
+    lines.append("| " + " | ".join(headers) + " |")
+    lines.append("|" + "---|" * len(headers))
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _relabel(text: str, label: dict[str, str]) -> str:
+    for article_id, short in label.items():
+        text = text.replace(f"article {article_id}", f"article {short}")
+    return text
+
+
+def _appendix(ctx: _Context) -> list[str]:
+    brief = ctx.brief
+    out = ["## Appendix", ""]
+    out += _table(
+        "Articles",
+        ["#", "title", "outlet", "date", "story", "file", "id"],
+        [
+            [
+                ctx.label[r.id],
+                cell(r.title),
+                cell(r.outlet) or "—",
+                str(r.date) if r.date else "undated ⚑",
+                ctx.story_of[r.id].id if r.id in ctx.story_of else "—",
+                cell(r.path),
+                f"`{r.id}`",
+            ]
+            for r in brief.articles
+        ],
+    )
+    out += _table(
+        "Actors",
+        ["name", "kind", "roles", "forms [articles]", "merged by", "id"],
+        [
+            [
+                f"**{cell(a.name)}**",
+                a.kind,
+                cell("; ".join(a.roles)) or "—",
+                "; ".join(f"{cell(f.form)} [{', '.join(ctx.label[i] for i in f.article_ids)}]" for f in a.forms),
+                cell("; ".join(dict.fromkeys(_relabel(rule, ctx.label) for rule in a.merged_by))) or "—",
+                a.id,
+            ]
+            for a in brief.actors
+        ],
+    )
+    out += _claims(ctx)
+    out += _table(
+        "Figures",
+        ["value", "unit", "counts", "source", "applies to", "evidence", "id"],
+        [
+            [format_value(f), cell(f.unit), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
+            for f in brief.figures
+        ],
+    )
+    if brief.stance_matrix:
+        out += _table(
+            "Stance matrix",
+            ["holder", "stance", "target", "evidence"],
+            [
+                [
+                    cell(c.holder),
+                    f"**{_STANCE_WORDS[c.polarity]}**",
+                    cell(c.target),
+                    "<br>".join(f"{ctx.cite(ctx.stance[i].evidence)} · {i}" for i in c.stance_ids),
+                ]
+                for c in brief.stance_matrix
+            ],
+        )
+    if brief.timeline:
+        out += _table(
+            "Timeline",
+            ["date", "what", "dated by", "evidence"],
+            [
+                [
+                    _day(e.date, e.precision),
+                    cell(e.text if e.expression == "article date" else e.expression),
+                    cell(e.resolved_by),
+                    ctx.cite(e.evidence),
+                ]
+                for e in brief.timeline
+            ],
+        )
+    out += _table(
+        "Figure coverage",
+        ["article", "figures / numbers stated", "numbers without a figure"],
+        [[ctx.label[c.article_id], f"{c.found} / {c.stated}", cell("; ".join(c.missing)) or "—"] for c in brief.coverage],
+        intro="Numbers the article states (found by a deterministic scan) against the verified figures that cover them.",
+    )
+    if brief.unverified:
+        out += [
+            "### Unverified",
+            "",
+            "Items that failed a check (quote not in the article, value not in the quote, unknown speaker) "
+            "after the reasks. They are not used above.",
+            "",
+        ]
+        out += [f"- {u.item}: {cell(u.summary)} — {cell(u.reason)}: {ctx.cite(u.evidence)}" for u in brief.unverified]
+        out.append("")
+    if brief.failed:
+        out += _table(
+            "Failed articles",
+            ["file", "stage", "requests", "reason"],
+            [[cell(f.path), f.stage, str(f.attempts), cell(f.reason)] for f in brief.failed],
+        )
+    u = brief.usage
+    out += [
+        "### Usage",
+        "",
+        f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
+        f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}.",
+        "",
+    ]
+    return out
+
+
+def _claims(ctx: _Context) -> list[str]:
+    out = ["### Claims", ""]
+    by_speaker: dict[str, list[BriefClaim]] = defaultdict(list)
+    for c in ctx.brief.claims:
+        by_speaker[ctx.who(c.speaker_id, c.speaker)].append(c)
+    for speaker, claims in by_speaker.items():
+        out += [f"**{speaker}**", ""]
+        for c in claims:
+            hedge = ", hedged" if c.hedged else ""
+            out.append(f"- {cell(c.text)} ({c.kind}{hedge}) {ctx.cite(c.evidence)} · {c.id}")
+        out.append("")
+    return out
+
