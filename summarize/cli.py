@@ -136,7 +136,7 @@ def brief(
     compare_to: Annotated[
         Optional[Path], typer.Option(help="Compare with this brief (written with --format json) instead of the history.", show_default=False)
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr (warnings are still printed).")] = False,
 ) -> None:
     err = _stderr()
     try:
@@ -165,7 +165,7 @@ def brief(
         compare_to=compare_to,
     )
     try:
-        result = pipeline.brief_folder(options, progress=None if quiet else _progress(err))
+        result = pipeline.brief_folder(options, progress=_warnings_only(err) if quiet else _progress(err))
     except pipeline.ConfigError as problem:
         err.print(f"error: {problem}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
@@ -189,6 +189,11 @@ def brief(
         raise typer.Exit(EXIT_ERROR)
     if result.brief.failed:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _warnings_only(err: Console) -> pipeline.Progress:
+    """--quiet: what went wrong (a skipped file, an unread date, a broken history), not retries or progress."""
+    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(m))
 
 
 def _progress(err: Console) -> pipeline.Progress:

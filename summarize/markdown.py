@@ -179,8 +179,17 @@ def _values(ctx: _Context, g: FigureGroup) -> str:
     members = sorted((ctx.figure[i] for i in g.figure_ids), key=lambda f: (ctx.date_of(f.evidence.article_id) or date.max, f.id))
     verdict = trend(members, ctx.date_of)
     joiner = " → " if verdict == "changed" else "; "
-    values = joiner.join(f"{format_value(f)} ({ctx.who(f.source_id, f.source)})" for f in members)
+    unit = cell(members[0].unit)
+    values = joiner.join(f"{format_value(f)} {unit} ({ctx.who(f.source_id, f.source)})" for f in members)
     return f"{values}, {'**conflict**' if verdict == 'conflict' else 'changed over the week' if verdict == 'changed' else 'agree'}"
+
+
+def _given_by(ctx: _Context, f) -> str:
+    """Who gives a figure and where: 'Elena Voss, Daily Courier, 2024-10-30 [#1]' (the outlet once)."""
+    who = ctx.who(f.source_id, f.source)
+    ref = ctx.article.get(f.evidence.article_id)
+    where = ctx.source(f.evidence.article_id)
+    return where if ref is not None and who == cell(ref.outlet) else f"{who}, {where}"
 
 
 def _more(shown: int, total: int, where: str) -> list[str]:
@@ -225,12 +234,8 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         out += ["**Figures**", ""]
         limit = PER_STORY["figures"]
         grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
-        lines = [f"- {cell(ctx.group[g].counts)} ({cell(ctx.group[g].unit)}): {_values(ctx, ctx.group[g])} · {g}" for g in story.figure_group_ids]
-        lines += [
-            f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {ctx.who(f.source_id, f.source)}, {ctx.source(f.evidence.article_id)} · {f.id}"
-            for f in figures
-            if f.id not in grouped
-        ]
+        lines = [f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g}" for g in story.figure_group_ids]
+        lines += [f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}" for f in figures if f.id not in grouped]
         out += lines[:limit] + _more(min(limit, len(lines)), len(lines), "Figures") + [""]
 
     cells = [c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids]

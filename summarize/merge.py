@@ -102,7 +102,7 @@ def merge(
                 target_id = resolver(s.target, aid) if s.target_kind == "actor" else None
                 stances.append(
                     BriefStance(
-                        **s.model_dump(exclude={"problems"}),
+                        **(s.model_dump(exclude={"problems"}) | {"holder": named(s.holder)}),
                         id=f"S{len(stances) + 1}",
                         holder_id=resolver(s.holder, aid),
                         target_id=target_id,

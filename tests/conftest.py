@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SEEDS = ROOT / "seeds"
+FIXTURES = TESTS / "fixtures"
+"""Dated test fixtures (invented articles): windows, stories, history."""
 sys.path.insert(0, str(TESTS))
 
 SEED_000 = "d65e5dc1fb20acba"

@@ -159,7 +159,7 @@ class ReferenceServer:
             return json.loads(path.read_text(encoding="utf-8"))
         best, best_found = None, 1
         for candidate in sorted(self.annotations.glob("*.json")):
-            if not re.fullmatch(r"[0-9a-f]{16}\.json", candidate.name):
+            if candidate.name.startswith(("summary-", "links-")):
                 continue  # summaries, links
             annotation = json.loads(candidate.read_text(encoding="utf-8"))
             found = sum(1 for kind in KINDS for item in annotation[kind] if item["quote"] in text)
