@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import SEED_000, SEED_002
+from conftest import ROOT, SEED_000, SEED_002
 from reference_server import approx_tokens
 from summarize.extract import extract_article
 from summarize.llm import ModelClient, ModelError, ModelSettings
@@ -76,12 +76,18 @@ def test_an_endpoint_error_becomes_a_model_error(seed_articles, reference_server
 
 def test_the_hand_annotations_validate_and_quote_their_article_verbatim(seed_articles):
     from reference_server import ANNOTATIONS
+    from summarize.load import load_folder
 
-    files = sorted(p for p in ANNOTATIONS.glob("*.json") if not p.name.startswith("summary-"))
-    assert {f.stem for f in files} == ANNOTATED
+    bbc = load_folder(ROOT / "examples" / "bbc-week", recursive=True)
+    assert len(bbc.articles) == 11 and not bbc.failures
+    articles = {**seed_articles, **{a.id: a for a in bbc.articles}}
+    files = sorted(p for p in ANNOTATIONS.glob("*.json") if not p.name.startswith(("summary-", "links-")))
+    assert {f.stem for f in files} == set(articles) == ANNOTATED | {a.id for a in bbc.articles}
     for path in files:
         draft = ExtractionDraft.model_validate_json(path.read_text(encoding="utf-8"))
-        text = seed_articles[path.stem].text
+        text = articles[path.stem].text
         for kind in ("actors", "claims", "figures", "stances"):
             for item in getattr(draft, kind):
                 assert item.quote in text, (path.name, kind, item.quote)
+                words = len(item.quote.split())
+                assert words <= 40 and (kind == "actors" or words >= 5), (path.name, kind, item.quote)
