@@ -2,11 +2,10 @@
 
 import pytest
 
-from conftest import FIXTURES, SEED_000, SEED_002
+from conftest import FIXTURES, ROOT, SEED_000, SEED_002
 from reference_server import approx_tokens
 from summarize.extract import extract_article
 from summarize.llm import ModelClient, ModelError, ModelSettings
-from summarize.load import load_folder
 from summarize.models import ExtractionDraft
 
 ANNOTATED = {SEED_000, SEED_002}
@@ -77,15 +76,20 @@ def test_an_endpoint_error_becomes_a_model_error(seed_articles, reference_server
 
 def test_the_hand_annotations_validate_and_quote_their_article_verbatim(seed_articles):
     from reference_server import ANNOTATIONS
+    from summarize.load import load_folder
 
+    bbc = load_folder(ROOT / "examples" / "bbc-week", recursive=True)
+    assert len(bbc.articles) == 11 and not bbc.failures
+    articles = {**seed_articles, **{a.id: a for a in bbc.articles}}
+    fixtures = load_folder(FIXTURES, recursive=True).articles
     files = sorted(p for p in ANNOTATIONS.glob("*.json") if not p.name.startswith(("summary-", "links-")))
-    assert ANNOTATED <= {f.stem for f in files}
-    texts = {a.id: a.text for a in seed_articles.values()}
-    texts.update((a.id, a.text) for a in load_folder(FIXTURES, recursive=True).articles)
+    assert set(articles) == ANNOTATED | {a.id for a in bbc.articles} and set(articles) <= {f.stem for f in files}
     for path in files:
         draft = ExtractionDraft.model_validate_json(path.read_text(encoding="utf-8"))
-        quotes = [item.quote for kind in ("actors", "claims", "figures", "stances") for item in getattr(draft, kind)]
-        # Annotations are found by article id, or (for copies with added metadata) by content.
-        text = texts.get(path.stem) or next((t for t in texts.values() if quotes and quotes[0] in t), "")
-        for quote in quotes:
-            assert quote in text, (path.name, quote)
+        quotes = [(kind, item.quote) for kind in ("actors", "claims", "figures", "stances") for item in getattr(draft, kind)]
+        # By article id, or (the dated fixtures, found by the reference server by content) by text.
+        article = articles.get(path.stem) or next(a for a in fixtures if quotes[0][1] in a.text)
+        for kind, quote in quotes:
+            assert quote in article.text, (path.name, kind, quote)
+            words = len(quote.split())
+            assert words <= 40 and (kind == "actors" or words >= 5), (path.name, kind, quote)
