@@ -17,7 +17,7 @@ from .models import Brief, BriefClaim, Evidence, FigureGroup, Story
 from .reconcile import trend
 from .render import cell, format_value, provenance
 
-PER_STORY = {"corroborated": 4, "contested": 3, "figures": 4, "stances": 4, "timeline": 4}
+PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
 """How many items of each kind a story section shows; the rest are in the appendix."""
 
 _STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
@@ -192,11 +192,21 @@ def _given_by(ctx: _Context, f) -> str:
     return where if ref is not None and who == cell(ref.outlet) else f"{who}, {where}"
 
 
-def _more(shown: int, total: int, where: str) -> list[str]:
-    return [f"- … {total - shown} more in the appendix ({where})"] if total > shown else []
+def _quoted_once(ctx: _Context, evidence: list[Evidence]) -> list[str]:
+    """Each distinct quote once, with every article that carries it: “…” — undated [#5, #7]."""
+    by_quote: dict[str, list[str]] = {}
+    for ev in evidence:
+        by_quote.setdefault(ev.quote, []).append(ev.article_id)
+    lines = []
+    for quote, article_ids in by_quote.items():
+        first = ctx.source(article_ids[0])
+        others = [ctx.label[a] for a in dict.fromkeys(article_ids[1:]) if a in ctx.label and a != article_ids[0]]
+        lines.append(f"“{cell(quote)}” — {first[:-1] + ', ' + ', '.join(others) + ']' if others else first}")
+    return lines
 
 
 def _story_section(ctx: _Context, story: Story) -> list[str]:
+    """A story's strongest items; one closing line counts what only the appendix holds."""
     ids = set(story.article_ids)
     out = [f"## {cell(story.headline)} · {story.id}", ""]
     out.append(
@@ -206,54 +216,73 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     if story.key_actor_ids:
         out.append("Key actors: " + ", ".join(f"{ctx.who(a, a)} ({a})" for a in story.key_actor_ids))
     out.append("")
+    more: list[str] = []
 
-    clusters = [ctx.cluster[k] for k in story.cluster_ids]
-    if clusters:
-        out += ["**Corroborated**", ""]
-        limit = PER_STORY["corroborated"]
-        for k in sorted(clusters, key=lambda k: -k.corroboration)[:limit]:
-            out.append(f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id}")
-            quotes = dict.fromkeys(ctx.cite(ctx.claim[c].evidence) for c in k.claim_ids)
-            out += [f"  - {q}" for q in quotes]
-        out += _more(min(limit, len(clusters)), len(clusters), "Claims")
-        out.append("")
+    def section(title: str, lines: list[list[str]], kind: str, noun: str) -> None:
+        """A bold title, then up to PER_STORY[kind] items (each one or more lines)."""
+        if not lines:
+            return
+        limit = PER_STORY[kind]
+        nonlocal out
+        out += [f"**{title}**"] + [line for item in lines[:limit] for line in item] + [""]
+        if len(lines) > limit:
+            more.append(f"{len(lines) - limit} {noun}")
 
-    if story.contest_ids:
-        out += ["**Contested**", ""]
-        limit = PER_STORY["contested"]
-        for x in (ctx.contest[i] for i in story.contest_ids[:limit]):
-            out.append(f"- {cell(x.reason)} · {x.id}")
-            for claim_id in x.claim_ids:
-                c = ctx.claim[claim_id]
-                out.append(f"  - {ctx.who(c.speaker_id, c.speaker)}: {cell(c.text)} {ctx.cite(c.evidence)} · {c.id}")
-        out += _more(min(limit, len(story.contest_ids)), len(story.contest_ids), "Claims")
-        out.append("")
+    clusters = sorted((ctx.cluster[k] for k in story.cluster_ids), key=lambda k: -k.corroboration)
+    section(
+        "Corroborated",
+        [
+            [f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id}"]
+            + [f"  - {q}" for q in _quoted_once(ctx, [ctx.claim[c].evidence for c in k.claim_ids])[:2]]
+            for k in clusters
+        ],
+        "corroborated",
+        "corroborated claim(s)",
+    )
+    quoted: set[str] = set()
 
+    def side(claim_id: str) -> str:
+        """One side of a contested pair; a claim already quoted in this section is not quoted again."""
+        c = ctx.claim[claim_id]
+        evidence = "(quoted above)" if claim_id in quoted else ctx.cite(c.evidence)
+        quoted.add(claim_id)
+        return f"  - {ctx.who(c.speaker_id, c.speaker)}: {cell(c.text)} {evidence} · {c.id}"
+
+    pairs = [ctx.contest[i] for i in story.contest_ids]
+    shown = pairs[: PER_STORY["contested"]]
+    section(
+        "Contested",
+        [[f"- {cell(x.reason)} · {x.id}", side(x.claim_ids[0]), side(x.claim_ids[1])] for x in shown] + [[]] * (len(pairs) - len(shown)),
+        "contested",
+        "contested pair(s)",
+    )
     figures = [f for f in ctx.brief.figures if f.evidence.article_id in ids]
-    if figures:
-        out += ["**Figures**", ""]
-        limit = PER_STORY["figures"]
-        grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
-        lines = [f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g}" for g in story.figure_group_ids]
-        lines += [f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}" for f in figures if f.id not in grouped]
-        out += lines[:limit] + _more(min(limit, len(lines)), len(lines), "Figures") + [""]
-
-    cells = [c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids]
-    if cells:
-        out += ["**Who stands where**", ""]
-        limit = PER_STORY["stances"]
-        ranked = sorted(cells, key=lambda c: (-len(c.stance_ids), c.holder.casefold()))
-        out += [
-            f"- {cell(c.holder)} {_STANCE_WORDS[c.polarity]} {cell(c.target)} · {', '.join(c.stance_ids)}" for c in ranked[:limit]
-        ]
-        out += _more(min(limit, len(cells)), len(cells), "Stance matrix") + [""]
-
+    grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
+    section(
+        "Figures",
+        [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g}"] for g in story.figure_group_ids]
+        + [[f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
+        "figures",
+        "figure(s)",
+    )
+    cells = sorted(
+        (c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())
+    )
+    section(
+        "Who stands where",
+        [[f"- {cell(c.holder)} {_STANCE_WORDS[c.polarity]} {cell(c.target)} · {', '.join(c.stance_ids)}"] for c in cells],
+        "stances",
+        "stance(s)",
+    )
     events = [e for e in ctx.brief.timeline if e.evidence.article_id in ids and e.expression != "article date"]
-    if events:
-        out += ["**Timeline**", ""]
-        limit = PER_STORY["timeline"]
-        out += [f"- {_day(e.date, e.precision)}: {cell(e.text)} [{ctx.label[e.evidence.article_id]}]" for e in events[:limit]]
-        out += _more(min(limit, len(events)), len(events), "Timeline") + [""]
+    section(
+        "Timeline",
+        [[f"- {_day(e.date, e.precision)}: {cell(e.text)} [{ctx.label[e.evidence.article_id]}]"] for e in events],
+        "timeline",
+        "dated passage(s)",
+    )
+    if more:
+        out += [f"More in the appendix: {', '.join(more)}.", ""]
     return out
 
 
