@@ -3,13 +3,20 @@
 A recording set is a folder (``cassettes/seeds/``) holding ``<article id>.yaml`` files and
 ``RECORDING.json``, which says which model and mode made them and where the answers came
 from.  Requests match on method, path and body; credentials and provider headers are never
-written: only ``content-type`` survives on either side.
+written: only ``content-type`` survives on either side, and a request's URI keeps no user
+information or query string.
+
+A recording is untrusted input: a cassette that cannot be read, or a ``RECORDING.json``
+naming an unknown mode, raises :class:`BadRecording` for the articles it holds, and what a
+replayed answer says goes through the same checks and grounding as a live one.  Recording
+writes each cassette beside the old one and moves it into place only once it is complete.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +24,12 @@ from pathlib import Path
 from typing import Iterator
 
 import vcr
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serializers import yamlserializer
+
+from . import redact
+from .files import write_atomically
+from .llm import MODES
 
 MANIFEST = "RECORDING.json"
 _KEEP_HEADERS = {"content-type"}
@@ -26,6 +39,7 @@ def _scrub_request(request):
     for name in list(request.headers):
         if name.lower() not in _KEEP_HEADERS:
             del request.headers[name]
+    request.uri = redact.url(request.uri)
     return request
 
 
@@ -43,14 +57,39 @@ _VCR = vcr.VCR(
 )
 
 
+class BadRecording(Exception):
+    """A recording that cannot be replayed; the message says which file and why."""
+
+
+def check_cassette(path: Path) -> None:
+    """Raise :class:`BadRecording` unless ``path`` is a cassette vcrpy can replay."""
+    try:
+        FilesystemPersister.load_cassette(str(path), yamlserializer)
+    except Exception as err:  # a YAML error, an unknown tag, a wrong structure: all the same to the user
+        detail = " ".join(str(err).split())[:160]
+        raise BadRecording(f"the recording {path.name} cannot be read ({type(err).__name__}: {detail})") from err
+
+
 @contextmanager
 def cassette(path: Path, record: bool) -> Iterator[None]:
-    """Replay ``path`` (no request may go out), or overwrite it with what the endpoint answers."""
-    if record:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-    with _VCR.use_cassette(str(path), record_mode="all" if record else "none", allow_playback_repeats=False):
-        yield
+    """Replay ``path`` (no request may go out), or replace it with what the endpoint answers.
+
+    A new recording is written to a temporary file first and moved over the old one once
+    complete, so an interrupted recording leaves the previous cassette in place."""
+    if not record:
+        check_cassette(path)
+        with _VCR.use_cassette(str(path), record_mode="none", allow_playback_repeats=False):
+            yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with _VCR.use_cassette(str(tmp), record_mode="all", allow_playback_repeats=False):
+            yield
+    finally:
+        if tmp.exists():
+            os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -69,15 +108,27 @@ class RecordingSet:
         return self.folder / f"summary-{summary_key(article_ids)}.yaml"
 
     def describe(self) -> str:
-        return f"{self.folder} (recorded {self.recorded_at[:10]}): {self.source}"
+        return f"{self.folder} (recorded {self.recorded_at[:10]}): {redact.text(self.source)}"
 
 
 def read_set(folder: Path) -> RecordingSet | None:
+    """The recording set in ``folder``; None when it has no readable ``RECORDING.json``.
+
+    Raises :class:`BadRecording` when the manifest is there but names an unknown mode or
+    holds fields of the wrong type."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return RecordingSet(folder=folder, **data)
+        found = RecordingSet(folder=folder, **data)
     except (OSError, ValueError, TypeError):
         return None
+    for name in ("model", "mode", "source", "recorded_at", "prompt_version"):
+        if not isinstance(getattr(found, name), str):
+            raise BadRecording(f"{folder / MANIFEST}: '{name}' is not a string")
+    if found.mode not in MODES:
+        raise BadRecording(
+            f"{folder / MANIFEST}: mode {found.mode[:40]!r} is not one of {', '.join(MODES)}"
+        )
+    return found
 
 
 def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_version: str) -> RecordingSet:
@@ -89,7 +140,7 @@ def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_versio
         "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "prompt_version": prompt_version,
     }
-    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_atomically(folder / MANIFEST, json.dumps(data, indent=2) + "\n")
     return RecordingSet(folder=folder, **data)
 
 
@@ -98,17 +149,28 @@ def summary_key(article_ids: list[str]) -> str:
     return hashlib.sha256("+".join(sorted(article_ids)).encode()).hexdigest()[:16]
 
 
-def find_recordings(roots: list[Path], article_ids: list[str]) -> dict[str, RecordingSet]:
-    """For each article id that has a cassette under one of ``roots``, its recording set."""
+def find_recordings(
+    roots: list[Path], article_ids: list[str], bad: dict[str, str] | None = None
+) -> dict[str, RecordingSet]:
+    """For each article id that has a cassette under one of ``roots``, its recording set.
+
+    An article whose first cassette sits in a set with a broken ``RECORDING.json`` is left
+    out and, when ``bad`` is given, listed there with the reason."""
     found: dict[str, RecordingSet] = {}
     for root in roots:
         if not root.is_dir():
             continue
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            rec = read_set(folder)
+            try:
+                rec = read_set(folder)
+            except BadRecording as err:
+                for article_id in article_ids:
+                    if article_id not in found and (folder / f"{article_id}.yaml").is_file() and bad is not None:
+                        bad.setdefault(article_id, str(err))
+                continue
             if rec is None:
                 continue
             for article_id in article_ids:
-                if article_id not in found and rec.cassette_for(article_id).is_file():
+                if article_id not in found and (bad is None or article_id not in bad) and rec.cassette_for(article_id).is_file():
                     found[article_id] = rec
     return found
