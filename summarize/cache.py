@@ -1,10 +1,15 @@
-"""Finished article extractions kept on disk, so that no live run's work is lost.
+"""The model's answers kept on disk, so that no live run's work is paid for twice.
 
-Each article's extraction is written as soon as it is done; running the same command
-again (after an interruption, a crash or a failed article) reuses it instead of paying for
-it twice.  The key holds everything that shapes the answer: the article's content hash,
-model, mode, endpoint, prompt versions, part size, reasks and the schema of the stored
-extraction, so any change asks the model again.
+What is kept is what the model said (each part's extraction draft, each gleaning answer),
+never what was computed from it: grounding, checks, coverage and the timeline run again on
+every read, exactly as for a live answer, so an edited cache file cannot make an item
+verified and a change to those steps is never served stale.
+
+Each article has one file of answers, keyed by the request sent (the rendered prompt, the
+answer's schema, the reasks allowed) under a file name that holds everything else that shapes
+an answer: model, mode, endpoint, part size, and the content of every prompt template (not
+only its declared version).  Running the same command again (after an interruption, a crash
+or a failed article) reuses every answer it finds and asks only for the rest.
 
 Location: ``--cache-dir``, else ``$SUMMARIZE_CACHE_DIR``, else ``$XDG_CACHE_HOME/summarize``
 or ``~/.cache/summarize``.
@@ -16,14 +21,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .files import write_atomically
-from .models import ArticleExtraction
-from .prompting import template_version
+from .llm import Answer
+from .models import Usage
+from .prompting import template_hash
 
-_SCHEMA = hashlib.sha256(json.dumps(ArticleExtraction.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
+_TEMPLATES = ("extract.j2", "glean.j2")
+
+
+class Miss(Exception):
+    """An offline read found no stored answer for a request."""
 
 
 def default_dir(env: Mapping[str, str]) -> Path:
@@ -33,26 +44,62 @@ def default_dir(env: Mapping[str, str]) -> Path:
     return base / "summarize"
 
 
-class ExtractionCache:
+def _digest(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class AnswerCache:
     def __init__(self, folder: Path, **settings: object):
         self.folder = folder
-        self.settings = {
-            **settings,
-            "extract": template_version("extract.j2"),
-            "glean": template_version("glean.j2"),
-            "schema": _SCHEMA,
-        }
+        self.settings = {**settings, "templates": {name: template_hash(name) for name in _TEMPLATES}}
 
-    def _path(self, article_id: str) -> Path:
-        key = json.dumps({"article": article_id, **self.settings}, sort_keys=True, default=str)
-        return self.folder / f"{article_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    def path(self, article_id: str) -> Path:
+        return self.folder / f"{article_id}-{_digest({'article': article_id, **self.settings})[:16]}.json"
 
-    def get(self, article_id: str) -> ArticleExtraction | None:
-        path = self._path(article_id)
+    def has(self, article_id: str) -> bool:
+        return self.path(article_id).is_file()
+
+    def client(self, article_id: str, client: Any, offline: bool = False) -> "CachingClient":
+        """``client`` answering from this article's stored answers first; with ``offline``,
+        a request with no stored answer raises :class:`Miss` instead of reaching the model."""
+        return CachingClient(self.path(article_id), client, offline)
+
+
+class CachingClient:
+    """Stands in for :class:`summarize.llm.ModelClient` in the extraction."""
+
+    def __init__(self, path: Path, client: Any, offline: bool):
+        self.path, self.inner, self.offline = path, client, offline
+        self.answers = self._read()
+
+    def _read(self) -> dict[str, Any]:
         try:
-            return ArticleExtraction.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError, ValueError):
-            return None  # absent, unreadable or from an older schema: ask again
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}  # absent or unreadable: ask again
+        answers = data.get("answers") if isinstance(data, dict) else None
+        return answers if isinstance(answers, dict) else {}
 
-    def put(self, extraction: ArticleExtraction) -> None:
-        write_atomically(self._path(extraction.article.id), extraction.model_dump_json())
+    def structured(self, messages, response_model: type[BaseModel], context, max_retries: int, **kwargs: Any) -> Answer:
+        key = _digest(
+            {
+                "messages": messages,
+                "answer": response_model.__name__,
+                "schema": response_model.model_json_schema(),
+                "max_retries": max_retries,
+                "options": kwargs,
+            }
+        )
+        stored = self.answers.get(key)
+        if isinstance(stored, dict):
+            try:
+                # Parsed without the checks' context: the caller checks and grounds it again.
+                return Answer(response_model.model_validate(stored.get("value")), 0, Usage())
+            except ValidationError:
+                pass  # an older or edited answer that no longer parses: ask again
+        if self.offline:
+            raise Miss(key)
+        answer = self.inner.structured(messages, response_model, context=context, max_retries=max_retries, **kwargs)
+        self.answers[key] = {"answer": response_model.__name__, "value": answer.value.model_dump(mode="json")}
+        write_atomically(self.path, json.dumps({"answers": self.answers}, ensure_ascii=False))
+        return answer

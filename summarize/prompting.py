@@ -6,6 +6,7 @@ variables.  Each template has a ``system`` and a ``user`` block and sets ``versi
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,13 @@ def template_version(template_name: str) -> str:
     if not found:
         raise ValueError(f"prompts/{template_name} declares no version")
     return found.group(1)
+
+
+@lru_cache(maxsize=None)
+def template_hash(template_name: str) -> str:
+    """A digest of a template's whole source: any edit changes it, declared version or not."""
+    source = _environment().loader.get_source(_environment(), template_name)[0]
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
 def render(template_name: str, **variables: Any) -> Prompt:

@@ -82,13 +82,23 @@ def test_a_second_live_run_reuses_finished_articles_from_the_cache(tmp_path, ref
     assert "from the cache" not in third.stderr and len(reference_server.requests) == asked + 1 + asked
 
 
-def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, seed_articles):
-    from summarize.cache import ExtractionCache
+def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, monkeypatch):
+    from summarize import cache, prompting
 
-    a = ExtractionCache(tmp_path, model="m1", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
-    b = ExtractionCache(tmp_path, model="m2", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
-    assert a._path(SEED_000) != b._path(SEED_000)
-    assert a.get(SEED_000) is None
+    a = cache.AnswerCache(tmp_path, model="m1", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
+    b = cache.AnswerCache(tmp_path, model="m2", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
+    assert a.path(SEED_000) != b.path(SEED_000)
+    assert not a.has(SEED_000)
+    # A template edited without a new declared version still changes the key.
+    loader = prompting._environment().loader
+    real = loader.get_source
+    monkeypatch.setattr(loader, "get_source", lambda env, name: (real(env, name)[0] + " ", *real(env, name)[1:]))
+    prompting.template_hash.cache_clear()
+    try:
+        edited = cache.AnswerCache(tmp_path, model="m1", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
+        assert edited.path(SEED_000) != a.path(SEED_000)
+    finally:
+        prompting.template_hash.cache_clear()
 
 
 def test_an_interrupted_run_keeps_what_it_finished_and_says_how_to_resume(tmp_path, reference_server, monkeypatch):
