@@ -23,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import random
 import re
 import time
@@ -96,6 +97,10 @@ class TruncatedAnswer(ModelError):
 
 class Refused(ModelError):
     """The model refused, or a content filter stopped the answer."""
+
+
+class KeyRefused(ModelError):
+    """The endpoint refused the API key (HTTP 401): no later request can succeed either."""
 
 
 class _Truncated(Exception):
@@ -210,7 +215,8 @@ class ModelClient:
         message = _api_error_message(err, self.settings.timeout)
         if usage.transport_retries:
             message += f" (after {usage.requests} requests)"
-        return ModelError(message, attempts, usage)
+        kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
+        return kind(message, attempts, usage)
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -224,23 +230,28 @@ def _retryable(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked to wait; None (back off as usual) when it asked for nothing
+    usable: no header, not a number or a date (``soon``), ``nan``, infinite, or not in the future."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
         return None
-    if headers.get("retry-after-ms"):
+    told = _seconds(headers.get("retry-after-ms"), 1000) or _seconds(headers.get("retry-after"), 1)
+    if told is None and headers.get("retry-after"):
         try:
-            return float(headers["retry-after-ms"]) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
+            when = email.utils.parsedate_to_datetime(headers["retry-after"])
+            told = when.timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return told if told is not None and math.isfinite(told) and told > 0 else None
+
+
+def _seconds(value: str | None, per_second: int) -> float | None:
     try:
-        return max(float(value), 0.0)
-    except ValueError:
-        when = email.utils.parsedate_to_datetime(value)
-        return max(when.timestamp() - time.time(), 0.0) if when else None
+        found = float(value) / per_second  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return found if math.isfinite(found) and found > 0 else None
 
 
 def _error_body(exc: openai.APIStatusError) -> dict:
