@@ -68,7 +68,7 @@ def to_markdown(brief: Brief) -> str:
     out = _header(brief)
     if brief.summary and brief.summary.sentences:
         out += ["## Summary", ""]
-        out += [f"- {cell(s.text)} · {', '.join(s.cites)}" for s in brief.summary.sentences]
+        out += [f"- {cell(s.text)} · {cell(', '.join(s.cites))}" for s in brief.summary.sentences]
         if brief.summary.dropped:
             out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief)")
         out.append("")

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import jsonschema
 
+from . import escape
 from .models import Brief, Figure
 from .resources import data_dir
 
@@ -42,16 +43,16 @@ def format_value(figure: Figure) -> str:
 
 
 def cell(text: str | None) -> str:
-    """Model or article text on one Markdown line (a table cell or a list item)."""
-    return (text or "").replace("|", "\\|").replace("\n", " ").strip()
+    """Model or article text on one Markdown line (a table cell or a list item), escaped."""
+    return escape.markdown(text)
 
 
 def provenance(brief: Brief) -> str:
     p = brief.producer
     prompts = p.prompt_version + (f" and {brief.summary.prompt_version}" if brief.summary else "")
-    what = f"model `{p.model}`, mode {p.mode}, prompt {prompts}"
+    what = f"model {escape.code(p.model)}, mode {cell(p.mode)}, prompt {cell(prompts)}"
     if p.kind == "replay":
-        return f"Replayed from recordings, not a live model: {p.recordings}. Recorded with {what}."
+        return f"Replayed from recordings, not a live model: {cell(p.recordings)}. Recorded with {what}."
     if p.kind == "record":
-        return f"Live answers from {p.endpoint}, recorded to {p.recordings}; {what}."
-    return f"Live answers from {p.endpoint}; {what}. Generated {brief.generated_at}."
+        return f"Live answers from {cell(p.endpoint)}, recorded to {cell(p.recordings)}; {what}."
+    return f"Live answers from {cell(p.endpoint)}; {what}. Generated {brief.generated_at}."

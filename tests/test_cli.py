@@ -47,7 +47,7 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     assert "“We have not yet seen these troops deploy in combat against Ukrainian forces” — undated [#2] · C25" in contested
     assert re.search(r"\| North Korea \| \*\*supports\*\* \| Russia \| “[^|]*” — 2024-10-09 \[#1\] · S2<br>“[^|]*” — undated \[#2\] · S11 \|", out)
     assert "| 2024-11-01 | this Friday, November 1 | the first year from 2023" in out
-    assert "short name: Zelensky ~ Volodymyr Zelensky" in out
+    assert "short name: Zelensky \\~ Volodymyr Zelensky" in out
     # figure coverage per article, with what is left out
     assert "| #1 | 6 / 7 |" in out and "| #2 | 8 / 11 |" in out and "'two' in “…" in out
 
