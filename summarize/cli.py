@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import markdown, pipeline, render
+from . import escape, markdown, pipeline, redact, render
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
@@ -30,7 +30,7 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
     f"articles failed (see its 'Failed articles' section); {EXIT_ERROR} nothing produced "
-    "(bad flags, no model and no recordings, or every article failed)."
+    "(bad flags, no model and no recordings, every article failed, or no item passed its checks)."
 )
 
 app = typer.Typer(
@@ -56,6 +56,12 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
+def _shown(text: object) -> str:
+    """Text from the run (paths, reasons, notices) as it may reach a terminal: no
+    credential, no control sequence."""
+    return escape.terminal(redact.text(str(text)))
+
+
 @app.command(
     help=(
         "Summarise every .txt, .md and .html article in FOLDER into one cross-article brief: "
@@ -63,7 +69,8 @@ def _stderr() -> Console:
         "verbatim quote.\n\n"
         "The model is any OpenAI-compatible endpoint: OPENAI_API_KEY for OpenAI, or "
         "--base-url / OPENAI_BASE_URL for Ollama, vLLM or llama.cpp. With neither set, "
-        "recorded answers are replayed when every article has one (the bundled seeds do).\n\n"
+        "recorded answers are replayed when every article has one (the bundled seeds do); "
+        "--replay replays them even when a model is configured.\n\n"
         + EXIT_CODES_HELP
     ),
 )
@@ -100,8 +107,11 @@ def brief(
     record: Annotated[
         bool, typer.Option("--record", help="Call the configured model and save its answers as cassettes (CASSETTES/<folder name>/) for offline replay.")
     ] = False,
+    replay: Annotated[
+        bool, typer.Option("--replay", "--offline", help="Replay the recorded answers even when a model is configured (OPENAI_API_KEY set); no request leaves the machine.")
+    ] = False,
     cassettes: Annotated[
-        Optional[Path], typer.Option(help="Folder of recording sets [default: ./cassettes, then the recordings shipped with the package].")
+        Optional[Path], typer.Option(help="Folder of recording sets [default: ./cassettes, then the recordings shipped with the package]. Without --record, the run replays from here even when a model is configured.")
     ] = None,
     cache: Annotated[
         bool, typer.Option("--cache/--no-cache", help="Keep each article's extraction from a live model and reuse it when the same command runs again (resume after an interruption).")
@@ -156,6 +166,7 @@ def brief(
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
         record=record,
+        replay=replay,
         cassettes=cassettes,
         summary=summary,
         cache_dir=(cache_dir or default_cache_dir(os.environ)) if cache else None,
@@ -167,10 +178,10 @@ def brief(
     try:
         result = pipeline.brief_folder(options, progress=_warnings_only(err) if quiet else _progress(err))
     except pipeline.ConfigError as problem:
-        err.print(f"error: {problem}", style="bold red")
+        err.print(f"error: {_shown(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
-        kept = f" are kept in {options.cache_dir}" if options.cache_dir else " were not cached (--no-cache)"
+        kept = f" are kept in {_shown(options.cache_dir)}" if options.cache_dir else " were not cached (--no-cache)"
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
@@ -178,14 +189,17 @@ def brief(
     if out is not None:
         write_atomically(out, text)
         if not quiet:
-            err.print(f"wrote {out}")
+            err.print(f"wrote {_shown(out)}")
     elif output_format is Format.md and sys.stdout.isatty():
         Console().print(Markdown(text))
+    elif sys.stdout.isatty():
+        sys.stdout.write(escape.terminal(text))
+        sys.stdout.flush()
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
-    if not result.brief.articles:
+    if not result.brief.articles or result.nothing_verified:
         raise typer.Exit(EXIT_ERROR)
     if result.brief.failed:
         raise typer.Exit(EXIT_PARTIAL)
@@ -193,18 +207,18 @@ def brief(
 
 def _warnings_only(err: Console) -> pipeline.Progress:
     """--quiet: what went wrong (a skipped file, an unread date, a broken history), not retries or progress."""
-    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(m))
+    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)))
 
 
 def _progress(err: Console) -> pipeline.Progress:
     indent = "      "
 
     def started(i, n, article):
-        err.print(f"[{i}/{n}] {article.path}")
+        err.print(f"[{i}/{n}] {_shown(article.path)}")
 
     def finished(i, n, article, extraction, problem):
         if extraction is None:
-            err.print(f"{indent}failed: {problem}")
+            err.print(f"{indent}failed: {_shown(problem)}")
             return
         counts = f"{len(extraction.actors)} actors, {len(extraction.claims)} claims, {len(extraction.figures)} figures, {len(extraction.stances)} stances"
         parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
@@ -213,8 +227,8 @@ def _progress(err: Console) -> pipeline.Progress:
     return pipeline.Progress(
         started=started,
         finished=finished,
-        notice=lambda m: err.print(m if not m.startswith("retry") else indent + m),
-        cached=lambda i, n, article: err.print(f"[{i}/{n}] {article.path}\n{indent}from the cache"),
+        notice=lambda m: err.print(_shown(m) if not m.startswith("retry") else indent + _shown(m)),
+        cached=lambda i, n, article: err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}from the cache"),
     )
 
 

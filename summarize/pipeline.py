@@ -11,12 +11,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from . import chunks, extract, load, merge, recording, synthesize
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, ModelClient, ModelError, ModelSettings
-from .cache import ExtractionCache
-from .models import Article, ArticleExtraction, ArticleRef, Brief, ExtractionFailure, Producer, Usage, Window
+from . import cache, chunks, extract, load, merge, recording, redact, synthesize
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings
+from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
 from .window import select
@@ -52,13 +50,16 @@ class Options:
     sleep: Callable[[float], None] | None = None
     """How to wait between transport retries (tests pass a recorder)."""
     record: bool = False
+    replay: bool = False
+    """Replay the recordings even when a model is configured."""
     cassettes: Path | None = None
+    """Where recording sets live; given without ``record``, the run replays from there."""
     recording_source: str | None = None
     """With ``record``: what RECORDING.json says the answers are (default: the endpoint and model)."""
     summary: bool = True
     """Ask the model for a cited executive summary of the merged brief."""
     cache_dir: Path | None = None
-    """Keep each live extraction here and reuse it on the next run (None: no cache)."""
+    """Keep each live answer here and reuse it on the next run (None: no cache)."""
     window: Window | None = None
     """Only articles dated inside it (undated ones are kept and flagged)."""
     dated_only: bool = False
@@ -84,6 +85,15 @@ class RunResult:
     brief: Brief
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def nothing_verified(self) -> bool:
+        return nothing_verified(self.brief)
+
+
+def nothing_verified(brief: Brief) -> bool:
+    """Articles were read but not one item passed its checks."""
+    return bool(brief.articles) and not (brief.actors or brief.claims or brief.figures or brief.stances)
+
 
 @dataclass
 class _Plan:
@@ -93,13 +103,10 @@ class _Plan:
     record: bool
     summary_cassette: Callable[[list[str]], Path | None] = lambda ids: None
     """Where the summary of these articles is recorded; None to call the model directly."""
-
-
-def _endpoint_host(base_url: str | None) -> str:
-    if not base_url:
-        return "api.openai.com"
-    parts = urlsplit(base_url)
-    return parts.netloc or base_url
+    bad: dict[str, str] = field(default_factory=dict)
+    """Articles whose recording cannot be replayed, with the reason."""
+    why: str = ""
+    """Why this run replays (said once, before the articles)."""
 
 
 def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
@@ -109,11 +116,14 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     model = options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
     prompt_version = template_version("extract.j2")
     configured = bool(api_key or base_url)
+    if options.record and options.replay:
+        raise ConfigError("--record and --replay contradict each other: pick one")
+    replay_asked = options.replay or (options.cassettes is not None and not options.record)
 
     waits: dict = {"on_retry": progress.notice}
     if options.sleep:
         waits["sleep"] = options.sleep
-    if configured:
+    if configured and not replay_asked:
         settings = ModelSettings(
             model=model,
             mode=mode,  # type: ignore[arg-type]
@@ -124,7 +134,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             **waits,
         )
         client = ModelClient(settings)
-        host = _endpoint_host(base_url)
+        host = redact.host(base_url)
         if not options.record:
             producer = Producer(kind="live", model=model, mode=mode, endpoint=host, prompt_version=prompt_version)
             return _Plan(producer, lambda a: client, lambda a: None, record=False)
@@ -133,7 +143,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             root / options.folder.resolve().name,
             model=model,
             mode=mode,
-            source=options.recording_source or f"answers of model {model} at {host}",
+            source=redact.text(options.recording_source or f"answers of model {model} at {host}"),
             prompt_version=prompt_version,
         )
         producer = Producer(
@@ -144,10 +154,13 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     if options.record:
         raise ConfigError("--record needs a model to record from. " + SETUP_HELP)
     roots = [options.cassettes] if options.cassettes else [Path("cassettes"), data_dir("cassettes")]
-    found = recording.find_recordings(roots, [a.id for a in articles])
-    missing = [a.path for a in articles if a.id not in found]
+    bad: dict[str, str] = {}
+    found = recording.find_recordings(roots, [a.id for a in articles], bad)
+    missing = [a.path for a in articles if a.id not in found and a.id not in bad]
     if missing:
         listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        if replay_asked:
+            raise ConfigError(f"Replay was asked for, but there are no recorded answers for {listed} under {', '.join(map(str, roots))}.")
         raise ConfigError(f"No model is configured and no recorded answers for {listed}. {SETUP_HELP}")
     for flag, wanted, attr in (("--model", options.model, "model"), ("--mode", options.mode, "mode")):
         clashing = {getattr(r, attr) for r in found.values() if wanted and getattr(r, attr) != wanted}
@@ -189,8 +202,17 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         client_for,
         lambda a: found[a.id].cassette_for(a.id),
         record=False,
-        summary_cassette=lambda ids: sets[0].summary_cassette(ids),
+        summary_cassette=lambda ids: sets[0].summary_cassette(ids) if sets else None,
+        bad=bad,
+        why=_why_replay(options, configured, producer.recordings),
     )
+
+
+def _why_replay(options: Options, configured: bool, recordings: str) -> str:
+    if not configured:
+        return f"No model configured: replaying recorded answers from {recordings}. {SETUP_HELP}"
+    asked = "--replay" if options.replay else f"--cassettes {options.cassettes}"
+    return f"{asked}: replaying recorded answers from {recordings}; the configured model is not called."
 
 
 def brief_folder(options: Options, env: Mapping[str, str] | None = None, progress: Progress | None = None) -> RunResult:
@@ -218,10 +240,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     plan = _plan(options, loaded.articles, env, progress)
 
     notices = []
-    if plan.producer.kind == "replay":
-        notices.append(
-            f"No model configured: replaying recorded answers from {plan.producer.recordings}. {SETUP_HELP}"
-        )
+    if plan.why:
+        notices.append(plan.why)
     for failure in loaded.failures:
         notices.append(f"skipped {failure.path}: {failure.reason}")
     notices += loaded.notes
@@ -238,13 +258,17 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     budget = extract.TokenBudget(options.max_tokens)
     total = len(loaded.articles)
     store = _cache(options, plan)
+    refused: str | None = None
     for index, article in enumerate(loaded.articles, 1):
-        kept = store.get(article.id) if store else None
+        kept = _from_cache(article, plan, options, store)
         if kept is not None:
-            # This run spent nothing on it; the article may have moved since.
-            ref = ArticleRef(**article.model_dump(exclude={"text"}))
-            extractions.append(kept.model_copy(update={"article": ref, "usage": Usage()}))
+            extractions.append(kept)
             progress.cached(index, total, article)
+            continue
+        if article.id in plan.bad or refused:
+            reason = plan.bad.get(article.id) or f"not processed: {refused}"
+            failures.append(ExtractionFailure(path=article.path, article_id=article.id, stage="extract", reason=reason))
+            progress.finished(index, total, article, None, reason)
             continue
         if budget.spent:
             reason = f"not processed: the token budget of {options.max_tokens:,} was spent ({budget.used:,} used)"
@@ -253,26 +277,33 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             continue
         progress.started(index, total, article)
         try:
-            result = _extract_one(article, plan, options, budget)
-        except (ModelError, extract.BudgetSpent) as err:
-            usage = usage.add(err.usage)
+            result = _extract_one(article, plan, options, budget, store)
+        except (ModelError, extract.BudgetSpent, recording.BadRecording) as err:
+            spent = getattr(err, "usage", Usage())
+            usage = usage.add(spent)
             stage = "budget" if isinstance(err, extract.BudgetSpent) else "extract"
+            reason = redact.text(str(err))
             failure = ExtractionFailure(
-                path=article.path, article_id=article.id, stage=stage, reason=str(err), attempts=err.usage.requests
+                path=article.path, article_id=article.id, stage=stage, reason=reason, attempts=spent.requests
             )
             failures.append(failure)
-            progress.finished(index, total, article, None, str(err))
+            progress.finished(index, total, article, None, reason)
+            if isinstance(err, KeyRefused):
+                refused = f"the run stopped after {article.path}: {reason}"
             continue
         usage = usage.add(result.usage)
         extractions.append(result)
-        if store:
-            store.put(result)
         progress.finished(index, total, article, result, None)
 
     texts = {a.id: a.text for a in loaded.articles}
     brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
     if options.summary and extractions:
-        brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
+        if refused:
+            _say(notices, progress, "no summary: the endpoint refused the API key")
+        elif nothing_verified(brief):
+            _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
+        else:
+            brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
     if previous is not None:
         label, earlier = previous
         brief = brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)})
@@ -305,12 +336,32 @@ def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | N
         return None, f"no comparison with the last brief: {err} (--no-history skips it, --history PATH names another file)"
 
 
-def _cache(options: Options, plan: _Plan) -> ExtractionCache | None:
+def _say(notices: list[str], progress: Progress, message: str) -> None:
+    notices.append(message)
+    progress.notice(message)
+
+
+def _from_cache(article: Article, plan: _Plan, options: Options, store: cache.AnswerCache | None) -> ArticleExtraction | None:
+    """The article extracted again from stored answers alone, or None if any is missing.
+
+    The stored answers go through the same grounding and checks as live ones; this run
+    spends nothing on them."""
+    if store is None or not store.has(article.id):
+        return None
+    offline = store.client(article.id, plan.client_for(article), offline=True)
+    try:
+        return extract.extract_article(article, offline, options.max_retries, options.chunk_chars, extract.TokenBudget())  # type: ignore[arg-type]
+    except cache.Miss:
+        return None
+
+
+def _cache(options: Options, plan: _Plan) -> cache.AnswerCache | None:
+
     """Live runs only: a recording must hold real calls, and a replay costs nothing."""
     if options.cache_dir is None or plan.producer.kind != "live":
         return None
     p = plan.producer
-    return ExtractionCache(
+    return cache.AnswerCache(
         options.cache_dir,
         model=p.model,
         mode=p.mode,
@@ -331,8 +382,7 @@ def _with_summary(
 ) -> Brief:
     """The brief with its cited summary, or as it was (with a notice saying why)."""
     def skip(message: str):
-        notices.append(message)
-        progress.notice(message)
+        _say(notices, progress, message)
         return brief
 
     if budget.spent:
@@ -350,12 +400,16 @@ def _with_summary(
                 summary = synthesize.summarize_brief(brief, client, options.max_retries)
     except ModelError as err:
         brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
-        return skip(f"no summary: {err}")
+        return skip(f"no summary: {redact.text(str(err))}")
     return brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)})
 
 
-def _extract_one(article: Article, plan: _Plan, options: Options, budget: extract.TokenBudget) -> ArticleExtraction:
+def _extract_one(
+    article: Article, plan: _Plan, options: Options, budget: extract.TokenBudget, store: cache.AnswerCache | None
+) -> ArticleExtraction:
     client = plan.client_for(article)
+    if store is not None:
+        client = store.client(article.id, client)  # type: ignore[assignment]
     path = plan.cassette_for(article)
     run = lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget)  # noqa: E731
     if path is None:

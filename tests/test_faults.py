@@ -128,7 +128,6 @@ def test_an_answer_truncated_every_time_fails_with_the_reason():
     [
         ("refusal", "the model refused: I can't help with that request."),
         ("quota", "no quota left (HTTP 429 insufficient_quota)"),
-        ("auth", "refused the API key (HTTP 401)"),
     ],
 )
 def test_final_errors_are_reported_once_and_not_retried(fault, reason):
@@ -137,6 +136,15 @@ def test_final_errors_are_reported_once_and_not_retried(fault, reason):
     assert waits == [] and [f for a, f in served if a == SEED_000] == [fault]
     assert brief.usage.requests == 1 + 2
     intact(brief)
+
+
+def test_a_401_stops_the_whole_run_and_lists_the_rest_as_not_processed():
+    brief, waits, served = run(["auth_always"])
+    assert "refused the API key (HTTP 401)" in failure(brief).reason
+    assert waits == [] and served == [(SEED_000, "auth")]  # the second article sent nothing
+    rest = failure(brief, SEED_002)
+    assert rest.reason.startswith("not processed: the run stopped after") and rest.attempts == 0
+    assert brief.articles == [] and brief.usage.requests == 1
 
 
 def test_the_token_budget_stops_new_calls_and_names_what_was_not_processed():
@@ -173,9 +181,9 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
     out = result.stdout
     assert result.exit_code == EXIT_PARTIAL
     failed = out[out.index("## Failed articles") : out.index("## Usage")]
-    assert "a_refused.txt | extract | 1 | the model refused" in failed
-    assert "b_quota.txt | extract | 1 | the account has no quota left" in failed
-    assert "c_truncated.txt | extract |" in failed and "cut off at the model's output limit" in failed
+    assert "a\\_refused.txt | extract | 1 | the model refused" in failed
+    assert "b\\_quota.txt | extract | 1 | the account has no quota left" in failed
+    assert "c\\_truncated.txt | extract |" in failed and "cut off at the model's output limit" in failed
     for fine in ("d_bad_value", "e_reasked", "f_clean"):
         assert fine not in failed
     unverified = out[out.index("## Unverified") : out.index("## Failed articles")]
