@@ -7,6 +7,7 @@ can report it and go on with the others.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,24 +40,57 @@ class Loaded:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(folder: Path, recursive: bool = False) -> list[Path]:
-    """Article files in ``folder``, sorted by path; hidden files are skipped."""
+def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None) -> list[Path]:
+    """Article files in ``folder``, sorted by path; hidden files are skipped.
+
+    Symbolic links are followed only to files inside ``folder``; links that lead outside
+    it, dangle or loop are not read and, when ``refused`` is given, are listed there.
+    Linked sub-folders are never entered."""
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder")
-    candidates = folder.rglob("*") if recursive else folder.iterdir()
-    found = [
-        p
-        for p in candidates
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
+    root = folder.resolve()
+    found: list[Path] = []
+    for parent, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(parent)
+        linked = [d for d in dirs if not d.startswith(".") and (here / d).is_symlink()]
+        dirs[:] = sorted(d for d in dirs if recursive and not d.startswith(".") and d not in linked)
+        if recursive and refused is not None:
+            refused += [LoadError(here / d, "is a symbolic link to a folder: not entered") for d in linked]
+        for name in files:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            problem = _link_problem(path, root) if path.is_symlink() else None
+            if problem:
+                if refused is not None:
+                    refused.append(LoadError(path, problem))
+            elif path.is_file():
+                found.append(path)
+        if not recursive:
+            break
     return sorted(found)
 
 
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link ``path`` is not read, or None when it leads to a file in ``root``."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "is a symbolic link to nothing (its target does not exist): not read"
+    except (RuntimeError, OSError):
+        return "is a symbolic link that loops: not read"
+    if not target.is_relative_to(root):
+        return "is a symbolic link to a file outside the folder: not read"
+    if not target.is_file():
+        return "is a symbolic link to something that is not a file: not read"
+    return None
+
+
 def load_folder(folder: Path, recursive: bool = False) -> Loaded:
-    loaded = Loaded([], [])
-    for path in discover(folder, recursive):
+    refused: list[LoadError] = []
+    paths = discover(folder, recursive, refused)
+    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)])
+    for path in paths:
         try:
             loaded.articles.append(load_article(path, loaded.notes))
         except LoadError as err:
@@ -73,15 +107,20 @@ def article_id(raw: bytes) -> str:
 
 def load_article(path: Path, notes: list[str] | None = None) -> Article:
     """One article; problems that do not stop it (an unreadable date) are appended to ``notes``."""
+    too_big = f"over the {MAX_FILE_BYTES // 2**20} MiB limit for one article"
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(path, f"is {size / 2**20:.1f} MiB, {too_big}")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # at most the limit, whatever the size said
     except OSError as err:
         raise LoadError(path, f"cannot be read ({err.strerror})") from err
     if len(raw) > MAX_FILE_BYTES:
-        raise LoadError(path, f"is {len(raw) / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for one article")
+        raise LoadError(path, f"grew past the size it had when checked: {too_big}")
     if not raw.strip():
         raise LoadError(path, "is empty")
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw:
         raise LoadError(path, "looks binary (it holds NUL bytes), not an article")
 
     suffix = path.suffix.lower()
