@@ -5,11 +5,13 @@ Three outcomes, tried in order:
 * **exact** — the quote occurs verbatim;
 * **fuzzy** — it occurs once differences a model introduces without changing the words are
   folded (runs of white space, typographic versus straight quotes and apostrophes, dash
-  variants, the ellipsis character, quotation marks around the whole quote): score 100;
+  variants, the ellipsis character, quotation marks around the whole quote, composed versus
+  decomposed accents (NFC/NFD), zero-width characters and soft hyphens): score 100;
   or, for quotes of at least ``FUZZY_MIN_CHARS`` characters, rapidfuzz's best partial
   alignment scores at least ``FUZZY_THRESHOLD`` (0-100, an edit-distance similarity),
   which tolerates a typo fixed or a word changed but not a paraphrase, and never a
-  changed number: the digits of quote and match must be the same;
+  changed number: the digits of quote and match must be the same.  Quotes longer than
+  ``MAX_FUZZY_CHARS`` are only matched exactly or folded;
 * **unaligned** — neither.
 
 Offsets always point into the original text as Python string indices, so they count
@@ -19,6 +21,7 @@ characters (code points), not bytes: correct for accents, typographic quotes and
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -28,7 +31,13 @@ from .models import Alignment, Evidence
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_CHARS = 20
+MAX_FUZZY_CHARS = 5000
+"""No evidence quote is this long; a longer one is located exactly or not at all."""
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _DIGITS = re.compile(r"\d+")
+_MAX_EDGE_PAIRS = 400
+"""Above this many candidate (start, end) pairs, :func:`_refine` picks each edge on its own."""
+_EDGE_CHARS = 48
 
 _FOLD = str.maketrans(
     {
@@ -55,6 +64,14 @@ def _fold(text: str) -> tuple[str, list[int]]:
     origin: list[int] = []
     previous_space = False
     for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        parts = unicodedata.normalize("NFD", ch) if ch > "\x7f" else ch
+        if len(parts) > 1:  # a composed accent folds to its base letter and combining mark
+            out.extend(parts)
+            origin.extend([i] * len(parts))
+            previous_space = False
+            continue
         if ch == "\u2026":
             out.extend("...")
             origin.extend((i, i, i))
@@ -88,7 +105,7 @@ def locate(quote: str, text: str) -> Span | None:
     at = folded_text.find(folded_quote)
     if at >= 0:
         return Span(origin[at], origin[at + len(folded_quote) - 1] + 1, "fuzzy", 100.0)
-    if len(folded_quote) < FUZZY_MIN_CHARS:
+    if not FUZZY_MIN_CHARS <= len(folded_quote) <= MAX_FUZZY_CHARS:
         return None
     best = fuzz.partial_ratio_alignment(folded_quote, folded_text, score_cutoff=FUZZY_THRESHOLD)
     if best is None:
@@ -103,12 +120,20 @@ def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int, floa
     """The word-bounded span near ``text[start:end]`` most similar to the whole quote.
 
     A partial alignment is as long as the quote, so a word added or dropped in the text
-    shifts it; trying the word boundaries around its edges recovers the real span."""
+    shifts it; trying the word boundaries around its edges recovers the real span.  When
+    there are few candidate edges every pair is scored; otherwise each edge is chosen on its
+    own, by how well the quote's first and last words match there, so the work grows with
+    the quote's length rather than with its square."""
     margin = max(8, len(quote) // 8)
     lo, hi = max(0, start - margin), min(len(text), end + margin)
     starts = [i for i in range(lo, min(start + margin, hi)) if not text[i].isspace() and (i == 0 or text[i - 1].isspace())]
     ends = [i for i in range(max(end - margin, lo + 1), hi + 1) if not text[i - 1].isspace() and (i == len(text) or text[i].isspace())]
     best = (start, end, fuzz.ratio(quote, text[start:end]))
+    if len(starts) * len(ends) > _MAX_EDGE_PAIRS:
+        head, tail = quote[:_EDGE_CHARS], quote[-_EDGE_CHARS:]
+        s = max(starts, key=lambda i: fuzz.ratio(head, text[i : i + len(head)]))
+        e = max(ends, key=lambda i: fuzz.ratio(tail, text[max(0, i - len(tail)) : i]))
+        starts, ends = [s], [e]
     for s in starts or [start]:
         for e in ends or [end]:
             if e > s:
