@@ -2,6 +2,8 @@
 
 Templates run in Jinja's sandbox (an article is untrusted text) with strict undefined
 variables.  Each template has a ``system`` and a ``user`` block and sets ``version``.
+Untrusted text sits inside fences (``<article>``, ``<numbers>``, ``<brief>``); every value a
+template prints has any tag that could open or close a fence neutralised, in any case.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def _environment() -> SandboxedEnvironment:
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
+        finalize=lambda value: _fence(value) if isinstance(value, str) else value,
     )
 
 
@@ -65,9 +68,13 @@ def render(template_name: str, **variables: Any) -> Prompt:
     return Prompt(version=template_version(template_name), messages=messages)
 
 
+_FENCES = re.compile(r"<(\s*/?\s*)(article|numbers|brief)\b", re.I)
+
+
 def _fence(text: str) -> str:
-    # The article is fenced by <article> tags; a closing tag inside it must not end the fence.
-    return text.replace("</article>", "</ article>")
+    """``text`` with every tag naming a fence broken (``</ARTICLE>`` -> ``</ ARTICLE>``), so
+    that text inside a fence can neither close it nor open another."""
+    return _FENCES.sub(lambda m: "<" + m.group(1).replace(" ", "") + " " + m.group(2), text)
 
 
 def extraction_prompt(article: Article, text: str | None = None, part: tuple[int, int] | None = None) -> Prompt:
