@@ -27,7 +27,7 @@ _SEQUENCES = re.compile(
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 # What opens a block (heading, quote, list item) when it starts a line or a list item.
-_MD_BLOCK_START = re.compile(r"^(\d*)(#|=|[-+](?=\s|$)|(?<=\d)[.)])")
+_MD_BLOCK_START = re.compile(r"^(\d*)(#|=|[-+](?=\s|$)|(?<=\d)[.)](?=\s|$))")
 _SCHEMES = re.compile(r"\b(javascript|vbscript|data|file)(\s*):", re.I)
 
 
@@ -44,7 +44,7 @@ def terminal(text: str) -> str:
 
 def one_line(text: str) -> str:
     """``text`` on one line: every kind of line break becomes a space."""
-    return " ".join(_LINE_BREAKS.sub(" ", strip_controls(text)).replace("\t", " ").split(" ")).strip()
+    return strip_controls(_LINE_BREAKS.sub(" ", text).replace("\t", " ")).strip()
 
 
 def markdown(text: str | None) -> str:

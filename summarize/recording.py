@@ -75,7 +75,8 @@ def cassette(path: Path, record: bool) -> Iterator[None]:
     """Replay ``path`` (no request may go out), or replace it with what the endpoint answers.
 
     A new recording is written to a temporary file first and moved over the old one once
-    complete, so an interrupted recording leaves the previous cassette in place."""
+    complete (a model error is part of what was recorded), so an interrupted recording
+    leaves the previous cassette in place."""
     if not record:
         check_cassette(path)
         with _VCR.use_cassette(str(path), record_mode="none", allow_playback_repeats=False):
@@ -87,9 +88,18 @@ def cassette(path: Path, record: bool) -> Iterator[None]:
     try:
         with _VCR.use_cassette(str(tmp), record_mode="all", allow_playback_repeats=False):
             yield
-    finally:
-        if tmp.exists():
-            os.replace(tmp, path)
+    except Exception:
+        _keep(tmp, path)
+        raise
+    except BaseException:  # interrupted: what was recorded so far is not a whole answer
+        tmp.unlink(missing_ok=True)
+        raise
+    _keep(tmp, path)
+
+
+def _keep(tmp: Path, path: Path) -> None:
+    if tmp.exists():
+        os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
