@@ -401,6 +401,8 @@ def _with_summary(
     except ModelError as err:
         brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
         return skip(f"no summary: {redact.text(str(err))}")
+    except recording.BadRecording as err:
+        return skip(f"no summary: {err}")
     return brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)})
 
 

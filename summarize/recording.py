@@ -124,13 +124,18 @@ class RecordingSet:
 def read_set(folder: Path) -> RecordingSet | None:
     """The recording set in ``folder``; None when it has no readable ``RECORDING.json``.
 
-    Raises :class:`BadRecording` when the manifest is there but names an unknown mode or
-    holds fields of the wrong type."""
+    Raises :class:`BadRecording` when the manifest is there but cannot be read, names an
+    unknown mode or holds fields that are missing or of the wrong type."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        found = RecordingSet(folder=folder, **data)
-    except (OSError, ValueError, TypeError):
+        raw = (folder / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError) as err:
+        raise BadRecording(f"{folder / MANIFEST} cannot be read ({type(err).__name__})") from err
+    try:
+        found = RecordingSet(folder=folder, **json.loads(raw))
+    except (ValueError, TypeError) as err:
+        raise BadRecording(f"{folder / MANIFEST} is not a recording manifest ({type(err).__name__}: {str(err)[:120]})") from err
     for name in ("model", "mode", "source", "recorded_at", "prompt_version"):
         if not isinstance(getattr(found, name), str):
             raise BadRecording(f"{folder / MANIFEST}: '{name}' is not a string")

@@ -320,14 +320,32 @@ def test_a_bad_cassette_fails_only_its_article_with_the_reason(tmp_path, monkeyp
     assert not (tmp_path / "pwned").exists()
 
 
-def test_a_bad_mode_in_recording_json_fails_its_articles_with_the_reason(tmp_path):
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda data: json.dumps({**data, "mode": "telepathy"}), "mode 'telepathy' is not one of tools, json_schema, md_json"),
+        (lambda data: "{not json", "is not a recording manifest (JSONDecodeError"),
+        (lambda data: json.dumps({"model": "m"}), "is not a recording manifest (TypeError"),
+        (lambda data: json.dumps({**data, "model": ["m"]}), "'model' is not a string"),
+    ],
+)
+def test_a_bad_recording_json_fails_its_articles_with_the_reason(tmp_path, edit, reason):
     cassettes, _ = _seed_cassettes(tmp_path)
     manifest = cassettes / "seeds" / recording.MANIFEST
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    manifest.write_text(json.dumps({**data, "mode": "telepathy"}), encoding="utf-8")
+    manifest.write_text(edit(json.loads(manifest.read_text(encoding="utf-8"))), encoding="utf-8")
     brief = pipeline.brief_folder(pipeline.Options(folder=SEEDS, cassettes=cassettes), env={}).brief
     assert {f.article_id for f in brief.failed} == {SEED_000, SEED_002}
-    assert all("mode 'telepathy' is not one of tools, json_schema, md_json" in f.reason for f in brief.failed)
+    assert all(reason in f.reason for f in brief.failed)
+
+
+def test_a_bad_summary_cassette_leaves_the_brief_without_a_summary(tmp_path):
+    cassettes, _ = _seed_cassettes(tmp_path)
+    [summary] = (cassettes / "seeds").glob("summary-*.yaml")
+    summary.write_text("interactions: [unclosed\n", encoding="utf-8")
+    notices = []
+    result = pipeline.brief_folder(pipeline.Options(folder=SEEDS, cassettes=cassettes), env={}, progress=pipeline.Progress(notice=notices.append))
+    assert result.brief.summary is None and not result.brief.failed and len(result.brief.articles) == 2
+    assert any(n.startswith(f"no summary: the recording {summary.name} cannot be read") for n in notices)
 
 
 def test_re_recording_replaces_a_cassette_only_once_the_new_one_is_complete(tmp_path):
