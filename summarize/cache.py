@@ -72,6 +72,9 @@ class CachingClient:
         self.path, self.inner, self.offline = path, client, offline
         self.answers = self._read()
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # settings and anything else the extraction reads
+
     def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_bytes())

@@ -11,7 +11,6 @@ terminal control sequences (ANSI colours, OSC titles and hyperlinks).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 and C1 controls (tab and newline are handled by the callers), DEL, and the bidi
 # overrides that reorder what a reader sees.
@@ -39,7 +38,7 @@ def strip_controls(text: str) -> str:
 
 def terminal(text: str) -> str:
     """``text`` fit to print on a terminal: control sequences removed, newlines kept."""
-    return strip_controls(unicodedata.normalize("NFC", str(text)))
+    return strip_controls(str(text))
 
 
 def one_line(text: str) -> str:
