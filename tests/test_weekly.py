@@ -14,6 +14,7 @@ from summarize import history
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
 from summarize.load import load_folder
 from summarize.models import Window
+from summarize.render import cell
 from summarize.window import WindowError, iso_week, make_window, select
 
 WEEKS = FIXTURES / "weeks"
@@ -235,7 +236,7 @@ def test_compare_to_a_brief_file(server, tmp_path):
     earlier = tmp_path / "w44.json"
     assert brief(server, "--week", "2024-W44", "--no-history", "--format", "json", "--out", earlier).exit_code == EXIT_OK
     md = brief(server, "--week", "2024-W45", "--no-history", "--compare-to", earlier).stdout
-    assert f"Compared with {earlier}." in md and "- Quiet: Rovers sign striker" in md
+    assert f"Compared with {cell(str(earlier))}." in md and "- Quiet: Rovers sign striker" in md
 
 
 def test_compare_to_a_file_that_is_not_a_brief_stops_before_any_request(server, tmp_path):
