@@ -2,8 +2,9 @@
 
 Templates run in Jinja's sandbox (an article is untrusted text) with strict undefined
 variables.  Each template has a ``system`` and a ``user`` block and sets ``version``.
-Untrusted text sits inside fences (``<article>``, ``<numbers>``, ``<brief>``); every value a
-template prints has any tag that could open or close a fence neutralised, in any case.
+Untrusted text sits inside fences (``<article>``, ``<numbers>``, ``<brief>``: every tag a
+template closes); every value a template prints has any tag that could open or close a
+fence neutralised, in any case.
 """
 
 from __future__ import annotations
@@ -68,13 +69,22 @@ def render(template_name: str, **variables: Any) -> Prompt:
     return Prompt(version=template_version(template_name), messages=messages)
 
 
-_FENCES = re.compile(r"<(\s*/?\s*)(article|numbers|brief)\b", re.I)
+@lru_cache(maxsize=1)
+def _fences() -> re.Pattern[str]:
+    """Any tag naming a fence that some template closes (``</article>`` and the like)."""
+    env = _environment()
+    names = {
+        name.lower()
+        for template in env.loader.list_templates()
+        for name in re.findall(r"</\s*([A-Za-z][\w-]*)\s*>", env.loader.get_source(env, template)[0])
+    }
+    return re.compile(r"<(\s*/?\s*)(" + ("|".join(sorted(map(re.escape, names))) or "(?!)") + r")\b", re.I)
 
 
 def _fence(text: str) -> str:
     """``text`` with every tag naming a fence broken (``</ARTICLE>`` -> ``</ ARTICLE>``), so
     that text inside a fence can neither close it nor open another."""
-    return _FENCES.sub(lambda m: "<" + m.group(1).replace(" ", "") + " " + m.group(2), text)
+    return _fences().sub(lambda m: "<" + m.group(1).replace(" ", "") + " " + m.group(2), text)
 
 
 def extraction_prompt(article: Article, text: str | None = None, part: tuple[int, int] | None = None) -> Prompt:
