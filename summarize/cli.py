@@ -152,7 +152,7 @@ def brief(
     try:
         chosen = make_window(since, until, week)
     except WindowError as problem:
-        err.print(f"error: {problem}", style="bold red")
+        err.print(f"error: {_shown(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
     options = pipeline.Options(
         folder=folder,
@@ -242,15 +242,15 @@ def history_list(
     try:
         saved = list_briefs(path)
     except HistoryError as problem:
-        _stderr().print(f"error: {problem}", style="bold red")
+        _stderr().print(f"error: {_shown(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
     if not saved:
-        _stderr().print(f"no brief saved in {path} yet: brief a window (--week or --since/--until) to start one")
+        _stderr().print(f"no brief saved in {_shown(path)} yet: brief a window (--week or --since/--until) to start one")
         return
     sys.stdout.write(f"{'window':<28} {'from':<10} {'to':<10} {'articles':>8} {'stories':>7}  saved\n")
     for s in saved:
-        sys.stdout.write(f"{s.label:<28} {s.since:<10} {s.until:<10} {s.articles:>8} {s.stories:>7}  {s.generated_at}\n")
-    sys.stdout.write(f"({len(saved)} brief(s) in {path})\n")
+        sys.stdout.write(_shown(f"{s.label:<28} {s.since:<10} {s.until:<10} {s.articles:>8} {s.stories:>7}  {s.generated_at}") + "\n")
+    sys.stdout.write(f"({len(saved)} brief(s) in {_shown(path)})\n")
 
 
 @app.command(help="Write the JSON Schemas of the article extraction and the brief into FOLDER.")
