@@ -7,14 +7,49 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, text: str, shared: bool = False) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place.
+
+    The temporary file is private (0600); ``shared`` gives the result the mode any new
+    file gets (0666 less the umask: 0644 usually), for output meant to be read by others.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if shared:
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def unwritable(path: Path) -> str | None:
+    """Why ``path`` cannot be written as a file, or None when it can (checked before any work)."""
+    if path.is_dir():
+        return f"{path} is a folder; name a file"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} is not writable"
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a folder, so {path} cannot be written"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in {folder}"
+    if folder == path.parent:
+        # Permissions can look right on a read-only file system: try it.
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as err:
+            return f"cannot write in {folder}: {err.strerror}"
+    return None
