@@ -12,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import escape, markdown, pipeline, redact, render
+from . import escape, markdown, pipeline, redact, render, render_html
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from .cache import default_dir as default_cache_dir
-from .files import write_atomically
+from .files import unwritable, write_atomically
 from .history import HistoryError, default_path as default_history_path, list_briefs
 from .schemas import write_schemas
 from .window import WindowError, make_window
@@ -50,6 +50,10 @@ class Mode(str, Enum):
 class Format(str, Enum):
     md = "md"
     json = "json"
+    html = "html"
+
+
+FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
 
 
 def _stderr() -> Console:
@@ -102,7 +106,10 @@ def brief(
     chunk_chars: Annotated[
         int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
     ] = DEFAULT_CHUNK_CHARS,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json.")] = Format.md,
+    output_format: Annotated[
+        Optional[Format],
+        typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json; html: one self-contained page with each quote highlighted in its article [default: from --out's extension (.md, .json, .html), else md]."),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the brief to this file instead of stdout.")] = None,
     record: Annotated[
         bool, typer.Option("--record", help="Call the configured model and save its answers as cassettes (CASSETTES/<folder name>/) for offline replay.")
@@ -149,6 +156,11 @@ def brief(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr (warnings are still printed).")] = False,
 ) -> None:
     err = _stderr()
+    if output_format is None:
+        output_format = FORMAT_OF_SUFFIX.get(out.suffix.lower(), Format.md) if out else Format.md
+    if out is not None and (problem := unwritable(out)):
+        err.print(f"error: --out: {_shown(problem)}", style="bold red")
+        raise typer.Exit(EXIT_ERROR)
     try:
         chosen = make_window(since, until, week)
     except WindowError as problem:
@@ -185,9 +197,12 @@ def brief(
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
-    text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief)
+    if output_format is Format.html:
+        text = render_html.to_html(result.brief, result.texts)
+    else:
+        text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief)
     if out is not None:
-        write_atomically(out, text)
+        write_atomically(out, text, shared=True)
         if not quiet:
             err.print(f"wrote {_shown(out)}")
     elif output_format is Format.md and sys.stdout.isatty():

@@ -84,6 +84,8 @@ class Progress:
 class RunResult:
     brief: Brief
     notices: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each loaded article's text by id: what the evidence offsets index into."""
 
     @property
     def nothing_verified(self) -> bool:
@@ -313,7 +315,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         except history.HistoryError as err:
             notices.append(f"this brief was not saved in the history: {err}")
             progress.notice(notices[-1])
-    return RunResult(brief=brief, notices=notices)
+    return RunResult(brief=brief, notices=notices, texts=texts)
 
 
 def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:

@@ -1,6 +1,6 @@
 """Where the files that ship with the package live.
 
-A wheel carries ``prompts/``, ``schemas/`` and ``cassettes/`` under ``summarize/_data``;
+A wheel carries ``prompts/``, ``templates/``, ``schemas/`` and ``cassettes/`` under ``summarize/_data``;
 a source checkout (editable install, tests) uses the folders at the repository root.
 """
 

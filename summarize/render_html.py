@@ -1,0 +1,149 @@
+"""Render a brief as one self-contained HTML page.
+
+The page is ``templates/brief.html.j2`` (autoescaped) with its stylesheet and script
+inlined.  A Content-Security-Policy meta tag allows exactly those two inline blocks (by
+their sha256 hashes) and nothing else: no request leaves the page.  Everything reads
+without scripts; the script only follows the reader's choice of item.
+
+Article texts are not part of the brief, so the caller passes them beside it (the
+pipeline's ``RunResult.texts``): each item's quote is highlighted at its offsets.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .evidence_spans import Span, located, runs
+from .models import Brief, Evidence
+from .render import format_value
+from .resources import data_dir
+
+_ASSETS = ("brief.css", "brief.js")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One grounded item the page can point at in its article."""
+
+    id: str
+    kind: str
+    evidence: Evidence
+    verified: bool
+    located: bool
+
+    @property
+    def style(self) -> str:
+        return self.evidence.alignment if self.verified else "unverified"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(data_dir("templates"))),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    text = (data_dir("templates") / name).read_text(encoding="utf-8")
+    # Inlined verbatim inside <style> or <script>: it must not be able to close them.
+    if "</" in text:
+        raise ValueError(f"templates/{name} must not contain '</'")
+    return text
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy() -> str:
+    css, js = (_asset(name) for name in _ASSETS)
+    return (
+        f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
+        "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def items(brief: Brief, texts: Mapping[str, str]) -> list[Item]:
+    """Every item that carries evidence, brief items first, then the unverified ones."""
+
+    def item(item_id: str, kind: str, ev: Evidence, verified: bool) -> Item:
+        text = texts.get(ev.article_id)
+        return Item(item_id, kind, ev, verified, ev.aligned and text is not None and located(ev.start, ev.end, text))
+
+    out = [item(c.id, "claim", c.evidence, True) for c in brief.claims]
+    out += [item(f.id, "figure", f.evidence, True) for f in brief.figures]
+    out += [item(s.id, "stance", s.evidence, True) for s in brief.stances]
+    out += [item(f"U{i}", u.item, u.evidence, False) for i, u in enumerate(brief.unverified, 1)]
+    return out
+
+
+def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
+    texts = texts or {}
+    label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
+    ref_of = {ref.id: ref for ref in brief.articles}
+    grounded = items(brief, texts)
+    item_of = {i.id: i for i in grounded}
+    spans: dict[str, list[Span]] = {}
+    for i in grounded:
+        if i.located:
+            spans.setdefault(i.evidence.article_id, []).append(Span(i.id, i.evidence.start, i.evidence.end, i.style))
+    article_runs = {aid: runs(text, spans.get(aid, [])) for aid, text in texts.items() if aid in ref_of}
+    data = {
+        "items": {
+            i.id: {
+                "kind": i.kind,
+                "article": label.get(i.evidence.article_id, "?"),
+                "title": ref_of[i.evidence.article_id].title if i.evidence.article_id in ref_of else "",
+                "alignment": i.evidence.alignment,
+                "verified": i.verified,
+                "located": i.located,
+            }
+            for i in grounded
+        }
+    }
+    names = {a.id: a.name for a in brief.actors}
+    by_speaker: dict[str, list] = {}
+    for c in brief.claims:
+        by_speaker.setdefault(names.get(c.speaker_id or "", c.speaker), []).append(c)
+    dated = sorted(ref.date for ref in brief.articles if ref.date)
+    css, js = (_asset(name) for name in _ASSETS)
+    page = _environment().get_template("brief.html.j2").render(
+        brief=brief,
+        label=label,
+        ref_of=ref_of,
+        item_of=item_of,
+        unverified_ids=[i.id for i in grounded if not i.verified],
+        article_runs=article_runs,
+        dated=dated,
+        name=lambda actor_id, fallback: names.get(actor_id or "", fallback),
+        value=format_value,
+        claims_by_speaker=list(by_speaker.items()),
+        claim={c.id: c for c in brief.claims},
+        figure={f.id: f for f in brief.figures},
+        stance={s.id: s for s in brief.stances},
+        csp=content_security_policy(),
+        css=Markup(css),
+        js=Markup(js),
+        data=script_json(data),
+    )
+    return page.lstrip() + "\n"  # the macro definitions leave blank lines before the doctype

@@ -1,0 +1,33 @@
+"""Helpers shared by the HTML page's tests: the seeds' page and what a page should show."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from conftest import ROOT, SEEDS
+from summarize import pipeline
+
+
+@lru_cache(maxsize=1)
+def seeds_run() -> pipeline.RunResult:
+    """The seeds briefed from their recordings (no model, no network)."""
+    return pipeline.brief_folder(pipeline.Options(folder=SEEDS, cassettes=ROOT / "cassettes", cache_dir=None), env={})
+
+
+def located_ids(brief, texts: dict[str, str]) -> set[str]:
+    """The items whose quote has offsets in a known article text: claims, figures, stances
+    and located unverified items (numbered U1, U2... in the page)."""
+    ids = set()
+    for item_id, ev in [(x.id, x.evidence) for x in [*brief.claims, *brief.figures, *brief.stances]] + [
+        (f"U{i}", u.evidence) for i, u in enumerate(brief.unverified, 1)
+    ]:
+        if ev.start is not None and ev.end is not None and ev.article_id in texts:
+            ids.add(item_id)
+    return ids
+
+
+def write_page(folder: Path, name: str, html: str) -> Path:
+    path = folder / name
+    path.write_text(html, encoding="utf-8")
+    return path
