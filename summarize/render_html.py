@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .evidence_spans import Span, located, runs
 from .models import Brief, Evidence
-from .render import format_value
+from .render import _relabel, format_value
 from .resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")
@@ -137,6 +137,7 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
         dated=dated,
         name=lambda actor_id, fallback: names.get(actor_id or "", fallback),
         value=format_value,
+        relabel=lambda rule: _relabel(rule, label),
         claims_by_speaker=list(by_speaker.items()),
         claim={c.id: c for c in brief.claims},
         figure={f.id: f for f in brief.figures},

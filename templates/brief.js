@@ -14,21 +14,24 @@
     });
   }
 
-  function describe(id, item) {
+  function describe(id, item, origin) {
     caption.textContent = "";
-    var strong = document.createElement("strong");
-    strong.textContent = id;
-    caption.appendChild(strong);
+    var back = document.createElement("a");
+    back.href = "#" + (origin || "item-" + id);
+    back.textContent = "\u2191 " + id;
+    back.title = "back to the item";
+    caption.appendChild(back);
     var words = item.alignment === "exact" ? "exact quote" : item.alignment === "fuzzy" ? "fuzzy match" : "quote not found";
     if (!item.verified) words += ", unverified";
-    caption.appendChild(document.createTextNode(" \u00b7 " + words + " \u00b7 " + item.article + " " + item.title + " \u00b7 "));
-    var back = document.createElement("a");
-    back.href = "#item-" + id;
-    back.textContent = "back to the item";
-    caption.appendChild(back);
+    caption.appendChild(document.createTextNode(" " + words + " in " + item.article + " "));
+    var title = document.createElement("span");
+    title.className = "title";
+    title.textContent = item.title;
+    caption.appendChild(title);
   }
 
-  function select(id, scroll) {
+  // origin: the id of the list entry the reader chose the item from, to go back to.
+  function select(id, scroll, origin) {
     var item = data[id];
     if (!item || !item.located) return;
     Array.prototype.forEach.call(document.querySelectorAll("mark.current"), function (m) {
@@ -36,7 +39,7 @@
     });
     var marks = marksOf(id);
     marks.forEach(function (m) { m.classList.add("current"); });
-    describe(id, item);
+    describe(id, item, origin);
     if (!scroll || !marks.length) return;
     if (wide.matches) {
       // The text pane scrolls on its own; the brief stays where the reader is.
@@ -53,7 +56,8 @@
     event.preventDefault();
     var id = link.getAttribute("data-item");
     history.pushState(null, "", "#ev-" + id);
-    select(id, true);
+    var origin = link.closest("li[id]");
+    select(id, true, origin && origin.id);
   });
 
   // On a wide screen, opening an item shows its quote beside it.
@@ -61,7 +65,8 @@
     var details = event.target;
     if (!wide.matches || !details.open || !details.parentElement) return;
     var link = details.querySelector("a.show[data-item]");
-    if (link) select(link.getAttribute("data-item"), true);
+    var origin = details.closest("li[id]");
+    if (link) select(link.getAttribute("data-item"), true, origin && origin.id);
   }, true);
 
   function fromHash() {

@@ -180,3 +180,13 @@ def test_hostile_article_changes_nothing(browser, hostile_page):
     assert SCRIPT in page.inner_text("#item-C2")
     assert "Floods <style>" in page.inner_text("#caption")  # the script writes text, never markup
     visit.assert_quiet()
+
+
+def test_after_reading_the_quote_the_caption_leads_back_to_where_it_was_chosen(browser, seeds_page):
+    visit = Visit(browser, seeds_page[0], viewport=PHONE)
+    visit.page.locator("#item-X1 summary").click()
+    visit.page.locator("#item-X1 a.show[data-item='C25']").click()
+    assert not visit.in_view("#item-X1")
+    visit.page.locator("#caption a").click()
+    assert visit.in_view("#item-X1 summary")
+    visit.assert_quiet()
