@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from .evidence_spans import Span, located, runs
 from .models import Brief, Evidence
-from .render import _relabel, format_value
+from .markdown import _relabel
+from .render import format_value
 from .resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")
