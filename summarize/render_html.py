@@ -22,8 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .evidence_spans import Span, located, runs
-from .models import Brief, Evidence
+from .models import Brief, Evidence, FigureGroup, Story
 from .markdown import _relabel
+from .reconcile import trend
 from .render import format_value
 from .resources import data_dir
 
@@ -98,6 +99,37 @@ def items(brief: Brief, texts: Mapping[str, str]) -> list[Item]:
     return out
 
 
+@dataclass(frozen=True)
+class StoryParts:
+    """What one story's section shows, all of it (items fold, so nothing is cut)."""
+
+    story: Story
+    clusters: list
+    contests: list
+    groups: list
+    figures: list
+    """The story's figures in no group."""
+    cells: list
+    events: list
+
+
+def story_parts(brief: Brief, story: Story) -> StoryParts:
+    ids = set(story.article_ids)
+    cluster = {k.id: k for k in brief.claim_clusters}
+    contest = {x.id: x for x in brief.contested}
+    group = {g.id: g for g in brief.figure_groups}
+    grouped = {i for g in story.figure_group_ids for i in group[g].figure_ids}
+    return StoryParts(
+        story=story,
+        clusters=sorted((cluster[k] for k in story.cluster_ids), key=lambda k: -k.corroboration),
+        contests=[contest[x] for x in story.contest_ids],
+        groups=[group[g] for g in story.figure_group_ids],
+        figures=[f for f in brief.figures if f.evidence.article_id in ids and f.id not in grouped],
+        cells=sorted((c for c in brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())),
+        events=[e for e in brief.timeline if e.evidence.article_id in ids and e.expression != "article date"],
+    )
+
+
 def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
     texts = texts or {}
     label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
@@ -127,6 +159,14 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
     for c in brief.claims:
         by_speaker.setdefault(names.get(c.speaker_id or "", c.speaker), []).append(c)
     dated = sorted(ref.date for ref in brief.articles if ref.date)
+    figure = {f.id: f for f in brief.figures}
+    date_of = lambda article_id: ref_of[article_id].date if article_id in ref_of else None  # noqa: E731
+
+    def values(g: FigureGroup) -> tuple[list, str]:
+        """A group's figures in date order, and whether they agree, changed or conflict."""
+        members = sorted((figure[i] for i in g.figure_ids), key=lambda f: (str(date_of(f.evidence.article_id) or "9999"), f.id))
+        return members, trend(members, date_of)
+
     css, js = (_asset(name) for name in _ASSETS)
     page = _environment().get_template("brief.html.j2").render(
         brief=brief,
@@ -141,7 +181,12 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
         relabel=lambda rule: _relabel(rule, label),
         claims_by_speaker=list(by_speaker.items()),
         claim={c.id: c for c in brief.claims},
-        figure={f.id: f for f in brief.figures},
+        figure=figure,
+        values=values,
+        stories=[story_parts(brief, st) for st in brief.stories],
+        story_of={a: st for st in brief.stories for a in st.article_ids},
+        story_by_id={st.id: st for st in brief.stories},
+        outlets=list(dict.fromkeys(r.outlet for r in brief.articles if r.outlet)),
         stance={s.id: s for s in brief.stances},
         csp=content_security_policy(),
         css=Markup(css),

@@ -30,7 +30,7 @@
     caption.appendChild(title);
   }
 
-  // origin: the id of the list entry the reader chose the item from, to go back to.
+  // origin: the id of the list entry (or section) the reader chose the item from, to go back to.
   function select(id, scroll, origin) {
     var item = data[id];
     if (!item || !item.located) return;
@@ -56,7 +56,7 @@
     event.preventDefault();
     var id = link.getAttribute("data-item");
     history.pushState(null, "", "#ev-" + id);
-    var origin = link.closest("li[id]");
+    var origin = link.closest("li[id], section[id]");
     select(id, true, origin && origin.id);
   });
 
@@ -65,7 +65,7 @@
     var details = event.target;
     if (!wide.matches || !details.open || !details.parentElement) return;
     var link = details.querySelector("a.show[data-item]");
-    var origin = details.closest("li[id]");
+    var origin = details.closest("li[id], section[id]");
     if (link) select(link.getAttribute("data-item"), true, origin && origin.id);
   }, true);
 

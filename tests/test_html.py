@@ -69,7 +69,14 @@ def test_seeds_page_highlights_every_located_item_at_its_offsets():
         assert body.text_content() == text
     # sections in the Markdown brief's order
     order = [s.get("id") for s in doc.iter("section")]
-    assert order == ["summary", "articles", "actors", "corroborated", "contested", "claims", "figures", "figure-groups", "stances", "timeline", "coverage", "usage"]
+    assert order == [
+        "summary", "this-week", "story-ST1", "appendix",
+        "articles", "actors", "corroborated", "contested", "claims", "figures", "stances", "timeline", "coverage", "usage",
+    ]
+    # every id once, and every link inside the page lands on one
+    ids = [e.get("id") for e in doc.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    assert {a.get("href")[1:] for a in doc.iter("a")} <= set(ids)
     assert "Replayed from recordings, not a live model" in doc.find_class("provenance")[0].text_content()
 
 
@@ -165,3 +172,25 @@ def test_unusable_out_is_refused_before_any_model_call(no_model_env, tmp_path, m
     assert result.exit_code == EXIT_ERROR
     assert message in result.stderr and "--out" in result.stderr
     assert not called
+
+
+def test_weekly_page_has_the_window_stories_and_what_changed(tmp_path):
+    from reference_server import ReferenceServer
+
+    from conftest import FIXTURES
+
+    store, page = tmp_path / "history.sqlite", tmp_path / "w45.html"
+    with ReferenceServer() as server:
+        base = ["brief", FIXTURES / "weeks", "--base-url", server.base_url, "--model", "reference-annotations", "--no-summary", "--no-cache", "-q", "--history", store]
+        assert run(*base, "--week", "2024-W44").exit_code == EXIT_OK
+        assert run(*base, "--week", "2024-W45", "--out", page).exit_code == EXIT_OK
+    doc = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    header = doc.find_class("top")[0].text_content()
+    assert "Weekly brief: 2024-W45 (2024-11-04 to 2024-11-10)" in header
+    assert "from 2 outlets (Westmere Post, The Ledger)" in header and "4 articles outside the window" in header
+    order = [s.get("id") for s in doc.iter("section")][:5]
+    assert order == ["this-week", "since-last", "story-ST1", "story-ST2", "appendix"]
+    changes = doc.get_element_by_id("since-last").text_content()
+    assert "2,100,000,000 GBP" in changes and "2,400,000,000 GBP" in changes and "The Ledger, 2024-11-05" in changes
+    ids = [e.get("id") for e in doc.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and {a.get("href")[1:] for a in doc.iter("a")} <= set(ids)
