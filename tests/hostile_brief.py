@@ -41,7 +41,12 @@ def hostile_brief() -> tuple[Brief, dict[str, str]]:
     ]
     brief = Brief(
         generated_at="2024-11-01T00:00:00+00:00",
-        articles=[ArticleRef(id=ARTICLE_ID, path=f"news/{SCRIPT}.txt", title=f"Floods {STYLE}", date=None)],
+        articles=[
+            ArticleRef(
+                id=ARTICLE_ID, path=f"news/{SCRIPT}.txt", title=f"Floods {STYLE}", date=None,
+                outlet=f"<b>Courier</b>{SCRIPT}", url="javascript:alert(7)", author=LINK,
+            )
+        ],
         producer=Producer(kind="live", model=f"m{SCRIPT}", mode="tools", endpoint="localhost:8000", prompt_version="extract-v1"),
         actors=[
             BriefActor(
