@@ -63,11 +63,18 @@
   // On a wide screen, opening an item shows its quote beside it.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
-    if (!wide.matches || !details.open || !details.parentElement) return;
+    if (printing || !wide.matches || !details.open || !details.parentElement) return;
     var link = details.querySelector("a.show[data-item]");
     var origin = details.closest("li[id], section[id]");
     if (link) select(link.getAttribute("data-item"), true, origin && origin.id);
   }, true);
+
+  // A printed brief shows every quote.
+  var printing = false;
+  window.addEventListener("beforeprint", function () {
+    printing = true;
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
 
   function fromHash() {
     var hash = decodeURIComponent(location.hash.slice(1));
