@@ -75,6 +75,9 @@
     printing = true;
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
+  window.addEventListener("afterprint", function () {
+    setTimeout(function () { printing = false; }, 0);  // after the queued toggle events
+  });
 
   function fromHash() {
     var hash = decodeURIComponent(location.hash.slice(1));
