@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from conftest import ROOT, SEEDS
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, ROOT, SEEDS
 from summarize import pipeline
+from summarize.cli import EXIT_OK, app
 
 
 @lru_cache(maxsize=1)
@@ -31,3 +34,18 @@ def write_page(folder: Path, name: str, html: str) -> Path:
     path = folder / name
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def weekly_page(folder: Path) -> Path:
+    """The page of week 2024-W45 of the dated fixtures, after week 44 went into a history:
+    a window, outlets, two stories and what changed (answers from the reference server)."""
+    from reference_server import ReferenceServer
+
+    store, page, runner = folder / "history.sqlite", folder / "w45.html", CliRunner()
+    with ReferenceServer() as server:
+        base = ["brief", str(FIXTURES / "weeks"), "--base-url", server.base_url, "--model", "reference-annotations",
+                "--no-summary", "--no-cache", "-q", "--history", str(store)]
+        for week, out in (("2024-W44", []), ("2024-W45", ["--out", str(page)])):
+            result = runner.invoke(app, base + ["--week", week] + out, catch_exceptions=False)
+            assert result.exit_code == EXIT_OK, result.stderr
+    return page

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import SEEDS
 from hostile_brief import LINK, SCRIPT, STYLE, TEXT, hostile_brief
-from html_page import located_ids, seeds_run
+from html_page import located_ids, seeds_run, weekly_page
 from summarize import cli, pipeline
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
 from summarize.evidence_spans import Span, runs
@@ -175,15 +175,7 @@ def test_unusable_out_is_refused_before_any_model_call(no_model_env, tmp_path, m
 
 
 def test_weekly_page_has_the_window_stories_and_what_changed(tmp_path):
-    from reference_server import ReferenceServer
-
-    from conftest import FIXTURES
-
-    store, page = tmp_path / "history.sqlite", tmp_path / "w45.html"
-    with ReferenceServer() as server:
-        base = ["brief", FIXTURES / "weeks", "--base-url", server.base_url, "--model", "reference-annotations", "--no-summary", "--no-cache", "-q", "--history", store]
-        assert run(*base, "--week", "2024-W44").exit_code == EXIT_OK
-        assert run(*base, "--week", "2024-W45", "--out", page).exit_code == EXIT_OK
+    page = weekly_page(tmp_path)
     doc = lxml.html.fromstring(page.read_text(encoding="utf-8"))
     header = doc.find_class("top")[0].text_content()
     assert "Weekly brief: 2024-W45 (2024-11-04 to 2024-11-10)" in header

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hostile_brief import SCRIPT, TEXT, hostile_brief
-from html_page import located_ids, seeds_run, write_page
+from html_page import located_ids, seeds_run, weekly_page, write_page
 from summarize.render_html import to_html
 
 CHROMIUM = os.environ.get("SUMMARIZE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -189,4 +189,22 @@ def test_after_reading_the_quote_the_caption_leads_back_to_where_it_was_chosen(b
     assert not visit.in_view("#item-X1")
     visit.page.locator("#caption a").click()
     assert visit.in_view("#item-X1 summary")
+    visit.assert_quiet()
+
+
+def test_weekly_page_in_the_browser(browser, tmp_path):
+    visit = Visit(browser, weekly_page(tmp_path))
+    ids = visit.page.eval_on_selector_all("mark[data-items]", "ms => new Set(ms.flatMap(m => m.dataset.items.split(' '))).size")
+    assert ids == visit.page.locator(".ev").count() > 0
+    details = visit.page.locator("#story-ST1 details").filter(has=visit.page.locator("a.show")).first
+    link = details.locator("a.show").first
+    item = link.get_attribute("data-item")
+    details.locator("summary").first.click()
+    link.click()
+    assert visit.page.locator("mark.current").count() >= 1
+    assert visit.page.eval_on_selector(
+        "mark.current",
+        "m => { const r = m.getBoundingClientRect(), p = document.getElementById('texts').getBoundingClientRect();"
+        " return r.top >= Math.max(0, p.top) && r.bottom <= Math.min(innerHeight, p.bottom); }",
+    ), item
     visit.assert_quiet()
