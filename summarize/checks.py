@@ -1,7 +1,7 @@
 """Checks an answer must pass, beyond its schema.
 
 * every quote aligns with the article text (see :mod:`summarize.ground`);
-* a figure's value is stated in its own quote ("8,000 troops" does not support 80,000);
+* a figure's value is stated in its own quote ("8,000 people" does not support 80,000);
 * a claim's speaker, a figure's source and a stance's holder are actors the answer names,
   or the outlet itself.
 
@@ -11,7 +11,7 @@ that the reask tells the model exactly what to fix and costs few tokens.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -80,5 +80,17 @@ def validator(text: str, known: set[str] | None = None):
         found = problems(answer, text, known)
         if found:
             raise as_validation_error(found, answer)
+
+    return check
+
+
+def raising(find: Callable[[Any], list[str]], code: str, message: str) -> Callable[[Any], None]:
+    """A validation-context check that raises the lines ``find`` returns as one validation
+    error (``message`` is followed by a colon and the lines), so instructor reasks with them."""
+
+    def check(answer: Any) -> None:
+        lines = find(answer)
+        if lines:
+            raise PydanticCustomError(code, "{count} " + message + ":\n{lines}", {"count": len(lines), "lines": "\n".join(lines)})
 
     return check

@@ -153,6 +153,9 @@ def brief(
     compare_to: Annotated[
         Optional[Path], typer.Option(help="Compare with this brief (written with --format json) instead of the history.", show_default=False)
     ] = None,
+    link_model: Annotated[
+        bool, typer.Option("--link-model/--no-link-model", help="Ask the model which items across articles are one entity, claim, quantity or issue, and which contradict (validated, reasked); with --no-link-model the deterministic rules alone decide.")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr (warnings are still printed).")] = False,
 ) -> None:
     err = _stderr()
@@ -181,6 +184,7 @@ def brief(
         replay=replay,
         cassettes=cassettes,
         summary=summary,
+        link_model=link_model,
         cache_dir=(cache_dir or default_cache_dir(os.environ)) if cache else None,
         window=chosen,
         dated_only=dated_only,

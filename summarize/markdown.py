@@ -117,7 +117,18 @@ def _header(brief: Brief) -> list[str]:
     unverified = len(brief.unverified)
     if unverified:
         facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
-    return [title, "", " · ".join(facts), "", provenance(brief), ""]
+    linking = [cell(_linking(brief.linking)), ""] if brief.linking else []
+    return [title, "", " · ".join(facts), "", provenance(brief), "", *linking]
+
+
+def _linking(info) -> str:
+    """Who linked items across articles; every link below also says "model" or "rule"."""
+    if info.made_by == "model":
+        return (
+            f"Links across articles: {info.reason} (prompt {info.prompt_version}, {_plural(info.requests, 'request')}); "
+            "ids, kinds and incompatible names checked. Each link says whether the model or a rule made it."
+        )
+    return f"Links across articles: by rule (names by spelling, claims and figures by TF-IDF), because {info.reason}."
 
 
 # --------------------------------------------------------------------------- this week
@@ -232,7 +243,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     section(
         "Corroborated",
         [
-            [f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id}"]
+            [f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id} ({k.made_by})"]
             + [f"  - {q}" for q in _quoted_once(ctx, [ctx.claim[c].evidence for c in k.claim_ids])[:2]]
             for k in clusters
         ],
@@ -252,7 +263,8 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     shown = pairs[: PER_STORY["contested"]]
     section(
         "Contested",
-        [[f"- {cell(x.reason)} · {x.id}", side(x.claim_ids[0]), side(x.claim_ids[1])] for x in shown] + [[]] * (len(pairs) - len(shown)),
+        [[f"- {cell(x.reason)} · {x.id} ({x.made_by})", side(x.claim_ids[0]), side(x.claim_ids[1])] for x in shown]
+        + [[]] * (len(pairs) - len(shown)),
         "contested",
         "contested pair(s)",
     )
@@ -260,10 +272,17 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
     section(
         "Figures",
-        [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g}"] for g in story.figure_group_ids]
+        [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g} ({ctx.group[g].made_by})"] for g in story.figure_group_ids]
         + [[f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
         "figures",
         "figure(s)",
+    )
+    issues = [i for i in ctx.brief.issues if i.contested and ctx.stance[i.stance_ids[0]].evidence.article_id in ids]
+    section(
+        "Positions on one issue",
+        [[f"- {cell(i.issue)}: for {cell(', '.join(i.support))}; against {cell(', '.join(i.oppose))} · {i.id} ({i.made_by})"] for i in issues],
+        "stances",
+        "contested issue(s)",
     )
     cells = sorted(
         (c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())
@@ -352,6 +371,23 @@ def _appendix(ctx: _Context) -> list[str]:
             for f in brief.figures
         ],
     )
+    if brief.issues:
+        out += _table(
+            "Issues",
+            ["issue", "for", "against", "stances", "linked by", "id"],
+            [
+                [
+                    f"**{cell(i.issue)}**" + (" (contested)" if i.contested else ""),
+                    cell(", ".join(i.support)) or "—",
+                    cell(", ".join(i.oppose)) or "—",
+                    ", ".join(i.stance_ids),
+                    i.made_by,
+                    i.id,
+                ]
+                for i in brief.issues
+            ],
+            intro="Stance targets that are one issue, and who stands where on it.",
+        )
     if brief.stance_matrix:
         out += _table(
             "Stance matrix",

@@ -6,9 +6,10 @@ Only verified items (quote aligned, every check passed) are merged; the rest go 
 * actors are resolved (:mod:`summarize.resolve`), each with the rules that joined it;
 * claims, figures and stances get ids and resolved actor ids;
 * articles are grouped into stories (:mod:`summarize.stories`);
-* within each story, claims are grouped and contradictions flagged
-  (:mod:`summarize.corroborate`) and figures counting the same thing are lined up
-  (:mod:`summarize.reconcile`);
+* within each story, claims are grouped, contradictions flagged, figures counting the
+  same thing lined up and stance targets put on one issue by rule
+  (:func:`summarize.link.rule_links`; the pipeline then asks the model,
+  :func:`summarize.link.link_group`, once per story);
 * stances form a holder x target matrix;
 * dated passages form a timeline.
 
@@ -22,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
-from .corroborate import cluster_claims, contests
+from . import link
 from .models import (
     OUTLET,
     ArticleExtraction,
@@ -43,7 +44,6 @@ from .models import (
     Window,
 )
 from .names import name_key, tokens
-from .reconcile import reconcile
 from .resolve import Mention, Resolver, brief_actors, resolve
 from .stories import Group, StoryInput, group
 
@@ -78,7 +78,6 @@ def merge(
     ]
     actors, weights = brief_actors(resolve(mentions))
     resolver = Resolver(actors, weights)
-    names = {a.id: a.name for a in actors}
 
     claims: list[BriefClaim] = []
     figures: list[BriefFigure] = []
@@ -109,22 +108,14 @@ def merge(
                     )
                 )
 
-    name_words = {w for a in actors for f in a.forms for w in tokens(f.form, a.kind == "person")}
     refs = [ex.article for ex in extractions]
+    names = {a.id: a.name for a in actors}
     matrix = stance_matrix(stances, names)
-    stories, clusters, contested, figure_groups = [], [], [], []
-    for members in _ranked(_story_groups(refs, actors, claims, texts or {}, grouping)):
-        ids = {r.id for r in members}
-        story_claims = [c for c in claims if c.evidence.article_id in ids]
-        story_figures = [f for f in figures if f.evidence.article_id in ids]
-        k = _numbered(cluster_claims(story_claims, lambda c: names.get(c.speaker_id or "", c.speaker)), "K", len(clusters))
-        x = _numbered(contests(story_claims, name_words), "X", len(contested))
-        g = _numbered(reconcile(story_figures, lambda f: names.get(f.source_id or "", f.source)), "G", len(figure_groups))
-        clusters += k
-        contested += x
-        figure_groups += g
-        stories.append(_story(len(stories) + 1, members, actors, k, x, g, matrix))
-    return Brief(
+    stories = [
+        _story(n, members, actors, [], [], [], matrix)
+        for n, members in enumerate(_ranked(_story_groups(refs, actors, claims, texts or {}, grouping)), 1)
+    ]
+    brief = Brief(
         generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         articles=refs,
         producer=producer,
@@ -134,9 +125,6 @@ def merge(
         claims=claims,
         figures=figures,
         stances=stances,
-        claim_clusters=clusters,
-        contested=contested,
-        figure_groups=figure_groups,
         stance_matrix=matrix,
         timeline=sorted(
             (e for ex in extractions for e in ex.events), key=lambda e: (e.date, e.evidence.article_id, e.evidence.start or 0)
@@ -146,6 +134,7 @@ def merge(
         failed=failures,
         usage=usage,
     )
+    return link.apply_links(brief, [link.rule_links(items, link.BY_RULE) for items in link.story_items(brief)])
 
 
 def stance_matrix(stances: list[BriefStance], names: dict[str, str]) -> list[StanceCell]:
@@ -193,11 +182,6 @@ def _story_groups(refs: list[ArticleRef], actors, claims: list[BriefClaim], text
     return [[refs[g.central]] + [refs[i] for i in g.members if i != g.central] for g in grouping(inputs)]
 
 
-def _numbered(items: list, prefix: str, before: int) -> list:
-    """Items of one story renumbered after the ``before`` items of earlier stories."""
-    return [item.model_copy(update={"id": f"{prefix}{before + n}"}) for n, item in enumerate(items, 1)]
-
-
 def _story(
     n: int,
     members: list[ArticleRef],
@@ -224,6 +208,26 @@ def _story(
         figure_group_ids=[g.id for g in groups],
         stance_keys=[_cell_key(c) for c in matrix if set(c.article_ids) & set(ids)],
     )
+
+
+def story_links(brief: Brief) -> list[Story]:
+    """Each story with the links drawn from its articles: claim clusters two or more of them
+    carry, contested pairs, figure comparisons and stance cells."""
+    article_of = {i.id: i.evidence.article_id for group in (brief.claims, brief.figures) for i in group}
+    out = []
+    for story in brief.stories:
+        ids = set(story.article_ids)
+        out.append(
+            story.model_copy(
+                update={
+                    "cluster_ids": [k.id for k in brief.claim_clusters if k.corroboration > 1 and ids & set(k.article_ids)],
+                    "contest_ids": [x.id for x in brief.contested if article_of[x.claim_ids[0]] in ids],
+                    "figure_group_ids": [g.id for g in brief.figure_groups if article_of[g.figure_ids[0]] in ids],
+                    "stance_keys": [_cell_key(c) for c in brief.stance_matrix if ids & set(c.article_ids)],
+                }
+            )
+        )
+    return out
 
 
 def _cell_key(cell: StanceCell) -> str:

@@ -40,7 +40,7 @@ class ActorFields(_Strict):
     name: str = Field(description="The actor's fullest name as written in the article.")
     aliases: list[str] = Field(
         default_factory=list,
-        description="Other forms of the same name used in this article (spellings, surname only, 'Pyongyang' for North Korea's government).",
+        description="Other forms of the same name used in this article (spellings, surname only, a capital standing for its government).",
     )
     kind: ActorKind
     role: str | None = Field(default=None, description="Title or role given in the article, if any.")
@@ -57,7 +57,7 @@ class ClaimFields(_Strict):
 
 class FigureFields(_Strict):
     value: float = Field(description="The number as a plain numeric value (1.2 million -> 1200000).")
-    unit: str = Field(description="What one unit is: 'troops', 'shells', 'km', 'USD', 'percent', 'years'.")
+    unit: str = Field(description="What one unit is: 'people', 'votes', 'km', 'USD', 'percent', 'years'.")
     counts: str = Field(description="What the number counts, in a few words.")
     bound: Bound = Field(default="exact", description="'more_than' for 'more than 1,000', 'approximate' for 'about'.")
     source: str = Field(description=f"Who gives the figure: an actor's name, or '{OUTLET}'.")
@@ -275,6 +275,7 @@ class ClaimCluster(_Strict):
     article_ids: list[str]
     corroboration: int = Field(description="Distinct articles that carry the claim.")
     sources: list[str] = Field(description="Who asserts it, by resolved name.")
+    made_by: "LinkMaker" = "rule"
 
 
 class Contest(_Strict):
@@ -284,6 +285,7 @@ class Contest(_Strict):
     claim_ids: tuple[str, str]
     topic: list[str] = Field(description="The words both claims are about.")
     reason: str
+    made_by: "LinkMaker" = "rule"
 
 
 class FigureGroup(_Strict):
@@ -295,6 +297,10 @@ class FigureGroup(_Strict):
     figure_ids: list[str]
     conflict: bool = Field(description="True when the values cannot all be right at once.")
     note: str
+    verdict: Literal["agree", "conflict", "changed"] = Field(
+        default="agree", description="'changed' when the values differ but apply to different dates."
+    )
+    made_by: "LinkMaker" = "rule"
 
 
 class StanceCell(_Strict):
@@ -434,6 +440,8 @@ class Brief(_Strict):
     stance_matrix: list[StanceCell] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     summary: Summary | None = None
+    issues: list["IssueGroup"] = Field(default_factory=list, description="Stance targets lined up on one canonical issue.")
+    linking: "LinkInfo | None" = Field(default=None, description="How the cross-article links were made.")
     unverified: list[UnverifiedItem]
     coverage: list[Coverage]
     failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
@@ -443,4 +451,66 @@ class Brief(_Strict):
         return self.model_dump(mode="json")
 
 
+# --------------------------------------------------------------------------- cross-article links
+
+LinkMaker = Literal["model", "rule"]
+
+
+class IssueGroup(_Strict):
+    """Stance targets that are one issue, with who stands where on it."""
+
+    id: str
+    issue: str = Field(description="The canonical issue.")
+    targets: list[str]
+    stance_ids: list[str]
+    support: list[str] = Field(description="Holders (resolved names) for it.")
+    oppose: list[str] = Field(description="Holders against it.")
+    contested: bool = Field(description="True when some holders support and others oppose it.")
+    made_by: LinkMaker = "rule"
+
+
+class LinkInfo(_Strict):
+    """Who made the brief's links: the model (its answer validated) or the rules, and why."""
+
+    made_by: LinkMaker
+    reason: str = Field(description="Why the rules were used, or which answer the model gave.")
+    requests: int = Field(default=0, description="Link requests sent (a large story is split).")
+    prompt_version: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+
+
+class LinkGroup(_Strict):
+    ids: list[str] = Field(description="Ids of the items that are one (two or more).")
+    note: str = Field(default="", description="In a few words, why they are one.")
+
+
+class LinkContradiction(_Strict):
+    ids: list[str] = Field(description="Exactly two claim ids.")
+    reason: str = Field(description="One plain sentence: what exactly they disagree on.")
+
+
+class LinkFigures(_Strict):
+    ids: list[str] = Field(description="Ids of figures that measure the same quantity.")
+    quantity: str = Field(description="What they all measure.")
+
+
+class LinkIssue(_Strict):
+    issue: str = Field(description="One canonical issue, a short phrase.")
+    stance_ids: list[str] = Field(description="Ids of the stances whose target is this issue.")
+
+
+class LinkDraft(_Checked):
+    """Which grounded items of a story are one entity, one claim, one quantity or one issue."""
+
+    actor_groups: list[LinkGroup] = Field(default_factory=list, description="Actor ids that are one entity.")
+    claim_groups: list[LinkGroup] = Field(default_factory=list, description="Claim ids that assert the same thing.")
+    contradictions: list[LinkContradiction] = Field(default_factory=list, description="Pairs of claim ids that cannot both be true.")
+    figure_groups: list[LinkFigures] = Field(default_factory=list, description="Figure ids that measure the same quantity.")
+    issues: list[LinkIssue] = Field(default_factory=list, description="Stances lined up on one canonical issue.")
+
+
 ArticleExtraction.model_rebuild()
+ClaimCluster.model_rebuild()
+Contest.model_rebuild()
+FigureGroup.model_rebuild()
+Brief.model_rebuild()

@@ -6,16 +6,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
+from . import lang
 from .models import OUTLET
 
-TITLES = {
-    "president", "vice", "prime", "minister", "ministry", "secretary", "state", "general",
-    "chancellor", "king", "queen", "prince", "pope", "mr", "mrs", "ms", "dr", "sir", "lord",
-    "spokesperson", "spokesman", "spokeswoman", "leader", "chairman", "chairwoman", "chair",
-    "senator", "governor", "mayor", "ambassador", "envoy", "commander", "chief", "head",
-    "director", "deputy", "assistant", "affairs", "premier", "official", "dictator",
-}  # fmt: skip
-_LEADING = {"the", *TITLES}
+_LANG = lang.load()
+TITLES = _LANG.titles
+_LEADING = _LANG.leading_articles | TITLES
 _SPLIT = re.compile(r"[^\w]+|_")
 
 
@@ -38,15 +36,15 @@ def words(name: str) -> list[str]:
 def tokens(name: str, person: bool = False) -> tuple[str, ...]:
     """Folded words of a name without its title.
 
-    A leading "the" goes from every name.  For a person, titles go too: everything up to
-    the last title word ("US Secretary of State Antony Blinken" -> antony blinken,
-    "President Zelensky" -> zelensky), as long as a name remains.  An organisation keeps
+    A leading article ("the") goes from every name.  For a person, titles go too:
+    everything up to the last title word ("US Secretary of State Antony Blinken" -> antony
+    blinken, "President Lee" -> lee), as long as a name remains.  An organisation keeps
     its words ("State Department")."""
     found = list(_words(name))
     if person:
         last_title = max((i for i, w in enumerate(found[:-1]) if w in TITLES), default=-1)
         found = found[last_title + 1 :]
-    leading = _LEADING if person else {"the"}
+    leading = _LEADING if person else _LANG.leading_articles
     while len(found) > 1 and found[0] in leading:
         found.pop(0)
     return tuple(found)
@@ -56,27 +54,44 @@ def name_key(name: str, person: bool = False) -> str:
     return "".join(tokens(name, person))
 
 
-_TRANSLIT = [
-    (re.compile(r"(?:iy|yy|yi|ij)$"), "y"),  # Zelenskiy, Zelenskyy -> Zelensky
-    (re.compile(r"ga$"), "ha"),  # Sybiga -> Sybiha (Ukrainian г)
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters
-]
+SIMILAR_SPELLING = 80
+"""Least rapidfuzz ratio (0-100) at which two words of a name are one spelling."""
 
 
-@lru_cache(maxsize=1 << 16)
-def translit_fold(word: str) -> str:
-    """A coarser spelling of one folded word, equal across common transliterations."""
-    for pattern, replacement in _TRANSLIT:
-        word = pattern.sub(replacement, word)
-    return word
+def similar_word(a: str, b: str) -> bool:
+    """Two folded words spelled alike: equal, or (both 6+ letters, same initial) close
+    enough by rapidfuzz ("sybiga" ~ "sybiha", "keller" ~ "kellerr").  Any alphabet,
+    no rule per language."""
+    if a == b:
+        return True
+    if len(a) < 6 or len(b) < 6 or a[0] != b[0] or a.isdigit() or b.isdigit():
+        return False
+    return fuzz.ratio(a, b) >= SIMILAR_SPELLING
 
 
-def translit_key(name: str, person: bool = False) -> str:
-    return " ".join(translit_fold(w) for w in tokens(name, person))
+def similar_names(a: str, b: str, person: bool = True) -> bool:
+    """Names of as many words, each pair spelled alike, and at most one word not equal."""
+    wa, wb = tokens(a, person), tokens(b, person)
+    return (
+        len(wa) == len(wb)
+        and sum(x != y for x, y in zip(wa, wb)) <= 1
+        and all(similar_word(x, y) for x, y in zip(wa, wb))
+    )
+
+
+def incompatible(a: str, b: str) -> bool:
+    """Two people's full names that cannot be one person: both of two or more words, and
+    neither spelled like the other nor contained in it ("Kim Jong Un" vs "Kim Yong-hyun").
+    A group that joins them is wrong whoever proposed it."""
+    wa, wb = tokens(a, True), tokens(b, True)
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    if similar_names(a, b):
+        return False
+    shorter, longer = sorted((wa, wb), key=len)
+    return not all(any(similar_word(w, v) for v in longer) for w in shorter)
 
 
 def is_outlet(name: str) -> bool:
-    return name.strip().casefold() in {OUTLET, "outlet", "the article", "the newspaper", "this newspaper"}
+    folded = name.strip().casefold()
+    return folded == OUTLET or folded in _LANG.outlet_names

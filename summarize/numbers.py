@@ -1,51 +1,31 @@
 """Find the numbers a text states, deterministically.
 
-Recognised: digits with thousands separators and decimals ("8,000", "1.2"), a scale word
-after them ("1.2 million", "30 bn"), spelled-out numbers ("twenty-four", "zero", "a
-million"), fractions of a scale ("a third of a million"), a scale and a fraction ("a
-million and a half"), and "half".
+Recognised: digits with thousands separators and decimals ("8,000", "1.2", and "8.000",
+"1,5" where the language writes a decimal comma), a scale word after them ("1.2 million",
+"30 bn") or a scale suffix on them ("$900m", "5k", "€2bn", "1tn"), spelled-out numbers
+("twenty-four", "zero", "a million"), fractions of a scale ("a third of a million"), a
+scale and a fraction ("a million and a half"), and "half".  A currency symbol or code
+before the number or a currency word or code after it ("$900m", "€30m", "USD 5 million",
+"300 roubles") makes it money; "%" or "per cent" makes it a percentage.
 
 Not counted as figures: calendar years (a bare 1800-2100), decades ("1950s"), the day of a
 date ("October 31", "9 October"), clock times ("4:50"), digits inside a name ("G7"),
 ordinals, and the word "one", which is far more often a pronoun or article than a count.
+
+The words (number words, scales, months, currencies) come from the language's data file
+(:mod:`summarize.lang`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-_UNITS = {
-    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_ONES = {"one": 1, **{k: v for k, v in _UNITS.items() if 2 <= v <= 9}}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
-_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10}
-_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, **_UNITS}
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+from . import lang
+from .lang import alternation as _word
 
-_word = lambda words: "|".join(sorted(words, key=len, reverse=True))  # noqa: E731
-_SPELLED = rf"(?:(?:{_word(_TENS)})(?:[- ](?:{_word(_ONES)}))?|{_word(_UNITS)})"
-_COUNT = rf"(?:{_word(_COUNT_WORDS)}|{_SPELLED})"
-_SCALE = rf"(?:{_word(_SCALES)})"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-_PATTERN = re.compile(
-    rf"""(?<![\w.,])(?:
-        (?P<fcount>{_COUNT})\s+(?P<frac>{_word(_FRACTIONS)})s?\s+of\s+an?\s+(?P<fscale>{_SCALE})
-      | (?P<acount>{_COUNT}|{_DIGITS})\s+(?P<ascale>{_SCALE})\s+and\s+an?\s+(?P<afrac>{_word(_FRACTIONS)})
-      | (?P<digits>{_DIGITS})(?:\s*(?P<dscale>{_SCALE})\b)?
-      | (?P<spelled>{_SPELLED})(?:\s+(?P<sscale>{_SCALE}))?
-      | (?P<ascaled>an?)\s+(?P<ascale2>{_SCALE})
-      | (?P<half>half)
-    )(?![\w])""",
-    re.I | re.X,
-)
-_DATE_BEFORE = re.compile(rf"(?:{_MONTHS})\s*$", re.I)
-_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.I)
+_FIRST_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -54,58 +34,168 @@ class Mention:
     end: int
     text: str
     value: float
+    currency: str | None = None
+    """ISO code when the text states money ("$900m" -> USD)."""
+    percent: bool = False
 
 
-def _count(word: str) -> float:
-    word = word.lower().replace(",", "")
-    if word in _COUNT_WORDS:
-        return float(_COUNT_WORDS[word])
+@dataclass(frozen=True)
+class _Grammar:
+    pattern: re.Pattern[str]
+    date_before: re.Pattern[str]
+    date_after: re.Pattern[str]
+    units: dict[str, float]
+    ones: dict[str, float]
+    tens: dict[str, float]
+    scales: dict[str, float]
+    suffixes: dict[str, float]
+    fractions: dict[str, float]
+    count_words: dict[str, float]
+    currency: dict[str, str]
+    half: str
+
+
+@lru_cache(maxsize=None)
+def _grammar(code: str, decimal_comma: bool) -> _Grammar:
+    language = lang.load(code)
+    n = language.numbers
+    units = {k: float(v) for k, v in n["units"].items()}
+    ones = {n["one"]: 1.0, **{k: v for k, v in units.items() if 2 <= v <= 9}}
+    tens = {k: float(v) for k, v in n["tens"].items()}
+    scales = {k: float(v) for k, v in n["scales"].items()}
+    suffixes = {k: float(v) for k, v in n["suffixes"].items()}
+    fractions = {k: float(v) for k, v in n["fractions"].items()}
+    count_words = {**{a: 1.0 for a in n["articles"]}, n["one"]: 1.0, **units}
+    currency = {**language.currency_symbols, **{c: c for c in language.currency_codes}, **language.currency_words}
+    symbols = _word(language.currency_symbols)
+    codes = _word(language.currency_codes)
+    words_after = _word([*language.currency_codes, *language.currency_words])
+    articles, conj, of = _word(n["articles"]), re.escape(n["and"]), re.escape(n["of"])
+    spelled = rf"(?:(?:{_word(tens)})(?:[- ](?:{_word(ones)}))?|{_word(units)})"
+    count = rf"(?:{_word(count_words)}|{spelled})"
+    scale = rf"(?:{_word(scales)})"
+    thousands, decimal = (r"\.", ",") if decimal_comma else (",", r"\.")
+    digits = rf"\d{{1,3}}(?:{thousands}\d{{3}})+(?:{decimal}\d+)?|\d+(?:{decimal}\d+)?"
+    months = _word(language.months)
+    pattern = re.compile(
+        rf"""(?<![\w.,])(?:
+            (?P<fcount>{count})\s+(?P<frac>{_word(fractions)})s?\s+{of}\s+(?:{articles})\s+(?P<fscale>{scale})
+          | (?P<acount>{count}|{digits})\s+(?P<ascale>{scale})\s+{conj}\s+(?:{articles})\s+(?P<afrac>{_word(fractions)})
+          | (?:(?P<cur_before>{symbols})\s?|(?P<code_before>{codes})\s)?
+            (?P<digits>{digits})(?:(?P<suffix>{_word(suffixes)})(?!\w)|\s*(?P<dscale>{scale})\b)?
+          | (?P<spelled>{spelled})(?:\s+(?P<sscale>{scale}))?
+          | (?P<ascaled>{articles})\s+(?P<ascale2>{scale})
+          | (?P<half>{re.escape(n["half"])})
+        )(?:(?P<pct>\s?%|\s(?:{_word(n["percent"])})(?!\w))|\s(?P<cur_after>{words_after})(?!\w))?(?![\w])""",
+        re.I | re.X,
+    )
+    return _Grammar(
+        pattern=pattern,
+        date_before=re.compile(rf"(?:{months})\s*$", re.I),
+        date_after=re.compile(rf"^(?:st|nd|rd|th)?\s+(?:{of}\s+)?(?:{months})\b", re.I),
+        units=units,
+        ones=ones,
+        tens=tens,
+        scales=scales,
+        suffixes=suffixes,
+        fractions=fractions,
+        count_words=count_words,
+        currency={k.casefold(): v for k, v in currency.items()},
+        half=n["half"],
+    )
+
+
+def _count(g: _Grammar, word: str, decimal_comma: bool) -> float:
+    word = word.lower()
+    if word in g.count_words:
+        return g.count_words[word]
     parts = re.split(r"[- ]", word)
-    if parts[0] in _TENS:
-        return float(_TENS[parts[0]] + (_ONES[parts[1]] if len(parts) > 1 else 0))
-    return float(word)
+    if parts[0] in g.tens:
+        return g.tens[parts[0]] + (g.ones[parts[1]] if len(parts) > 1 else 0)
+    if decimal_comma:
+        return float(word.replace(".", "").replace(",", "."))
+    return float(word.replace(",", ""))
 
 
-def _value(m: re.Match) -> float:
-    g = {k: (v.lower() if v else v) for k, v in m.groupdict().items()}
-    if g["fcount"]:
-        return _count(g["fcount"]) * _FRACTIONS[g["frac"]] * _SCALES[g["fscale"]]
-    if g["acount"]:
-        return (_count(g["acount"]) + _FRACTIONS[g["afrac"]]) * _SCALES[g["ascale"]]
-    if g["digits"]:
-        return _count(g["digits"]) * (_SCALES[g["dscale"]] if g["dscale"] else 1)
-    if g["spelled"]:
-        return _count(g["spelled"]) * (_SCALES[g["sscale"]] if g["sscale"] else 1)
-    if g["ascaled"]:
-        return _SCALES[g["ascale2"]]
+def _value(g: _Grammar, m: re.Match, decimal_comma: bool) -> float:
+    d = {k: (v.lower() if v else v) for k, v in m.groupdict().items()}
+    count = lambda w: _count(g, w, decimal_comma)  # noqa: E731
+    if d["fcount"]:
+        return count(d["fcount"]) * g.fractions[d["frac"]] * g.scales[d["fscale"]]
+    if d["acount"]:
+        return (count(d["acount"]) + g.fractions[d["afrac"]]) * g.scales[d["ascale"]]
+    if d["digits"]:
+        scale = g.suffixes[d["suffix"]] if d["suffix"] else g.scales[d["dscale"]] if d["dscale"] else 1
+        return count(d["digits"]) * scale
+    if d["spelled"]:
+        return count(d["spelled"]) * (g.scales[d["sscale"]] if d["sscale"] else 1)
+    if d["ascaled"]:
+        return g.scales[d["ascale2"]]
     return 0.5
 
 
-def _is_date_or_time(text: str, m: re.Match) -> bool:
-    if not m.group("digits") or m.group("dscale"):
+def _is_date_or_time(g: _Grammar, text: str, m: re.Match) -> bool:
+    if not m.group("digits") or m.group("dscale") or m.group("suffix") or m.group("cur_before") or m.group("code_before"):
         return False
     raw = m.group("digits")
-    after = text[m.end() : m.end() + 12]
-    if after.startswith(("s", ":")) or text[max(0, m.start() - 1) : m.start()] == ":":
+    start = m.start("digits")
+    after = text[m.end("digits") : m.end("digits") + 12]
+    if after.startswith(("s", ":")) or text[max(0, start - 1) : start] == ":":
         return True  # 1950s, 4:50
     if re.fullmatch(r"\d{4}", raw) and 1800 <= int(raw) <= 2100:
         return True  # a year
-    return bool(_DATE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) or _DATE_AFTER.match(after))
+    return bool(g.date_before.search(text[max(0, start - 12) : start]) or g.date_after.match(after))
 
 
-def scan(text: str) -> list[Mention]:
+def scan(text: str, language: str = lang.DEFAULT, decimal_comma: bool | None = None) -> list[Mention]:
+    """The numbers ``text`` states; ``decimal_comma`` defaults to the language's custom."""
+    comma = lang.load(language).decimal_comma if decimal_comma is None else decimal_comma
+    g = _grammar(language, comma)
     found = []
-    for m in _PATTERN.finditer(text):
-        if _is_date_or_time(text, m):
+    for m in g.pattern.finditer(text):
+        if _is_date_or_time(g, text, m):
             continue
-        found.append(Mention(m.start(), m.end(), m.group(0), _value(m)))
+        cur = m.group("cur_before") or m.group("code_before") or m.group("cur_after")
+        found.append(
+            Mention(
+                m.start(),
+                m.end(),
+                m.group(0),
+                _value(g, m, comma),
+                currency=g.currency.get(cur.casefold()) if cur else None,
+                percent=bool(m.group("pct")),
+            )
+        )
     return found
 
 
-def supports(value: float, unit: str, quote: str) -> bool:
-    """Whether ``quote`` states ``value`` (1% tolerance; a fraction may be given as a percent)."""
-    for mention in scan(quote):
-        for candidate in (mention.value, mention.value * 100 if "percent" in unit.lower() or unit == "%" else None):
-            if candidate is not None and abs(candidate - value) <= max(abs(value) * 0.01, 1e-9):
-                return True
+def unit_kind(unit: str, language: str = lang.DEFAULT) -> str:
+    """'percent', a currency code (money), or the unit itself folded (a count of things)."""
+    g = _grammar(language, lang.load(language).decimal_comma)
+    folded = " ".join(unit.casefold().split())
+    if folded in {"%", "percent", "per cent", "percentage", "percentage points", "pct"}:
+        return "percent"
+    if folded in g.currency:
+        return g.currency[folded]
+    last = folded.split(" ")[-1] if folded else folded
+    return g.currency.get(last, folded)
+
+
+def is_money(kind: str, language: str = lang.DEFAULT) -> bool:
+    return kind in lang.load(language).currency_codes
+
+
+def supports(value: float, unit: str, quote: str, language: str = lang.DEFAULT) -> bool:
+    """Whether ``quote`` states ``value`` (1% tolerance; a fraction may be given as a
+    percent).  A percentage never supports money, nor money a percentage; a quote written
+    with the other decimal convention ("8.000" for eight thousand) is read both ways."""
+    kind = unit_kind(unit, language)
+    percent, money = kind == "percent", is_money(kind, language)
+    for comma in dict.fromkeys((lang.load(language).decimal_comma, not lang.load(language).decimal_comma)):
+        for mention in scan(quote, language, comma):
+            if (percent and mention.currency) or (money and mention.percent):
+                continue
+            for candidate in (mention.value, mention.value * 100 if percent else None):
+                if candidate is not None and abs(candidate - value) <= max(abs(value) * 0.01, 1e-9):
+                    return True
     return False

@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 from pathlib import Path
 
-from . import cache, chunks, extract, load, merge, recording, redact, synthesize
+from . import cache, chunks, extract, link, load, merge, recording, redact, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
 from .window import select
 from . import changes, history
+
+T = TypeVar("T")
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
 """Replayed requests never leave the machine; vcrpy answers them from the cassette."""
@@ -58,6 +61,8 @@ class Options:
     """With ``record``: what RECORDING.json says the answers are (default: the endpoint and model)."""
     summary: bool = True
     """Ask the model for a cited executive summary of the merged brief."""
+    link_model: bool = True
+    """Ask the model which items across articles are one (else the rules alone decide)."""
     cache_dir: Path | None = None
     """Keep each live answer here and reuse it on the next run (None: no cache)."""
     window: Window | None = None
@@ -109,6 +114,8 @@ class _Plan:
     """Articles whose recording cannot be replayed, with the reason."""
     why: str = ""
     """Why this run replays (said once, before the articles)."""
+    link_cassette: Callable[[list[str]], Path | None] = lambda ids: None
+    """Where the link answer for these articles is recorded; None to call the model directly."""
 
 
 def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
@@ -151,7 +158,14 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         producer = Producer(
             kind="record", model=model, mode=mode, endpoint=host, recordings=rec.describe(), prompt_version=prompt_version
         )
-        return _Plan(producer, lambda a: client, lambda a: rec.cassette_for(a.id), record=True, summary_cassette=rec.summary_cassette)
+        return _Plan(
+            producer,
+            lambda a: client,
+            lambda a: rec.cassette_for(a.id),
+            record=True,
+            summary_cassette=rec.summary_cassette,
+            link_cassette=rec.link_cassette,
+        )
 
     if options.record:
         raise ConfigError("--record needs a model to record from. " + SETUP_HELP)
@@ -205,6 +219,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         lambda a: found[a.id].cassette_for(a.id),
         record=False,
         summary_cassette=lambda ids: sets[0].summary_cassette(ids) if sets else None,
+        link_cassette=lambda ids: sets[0].link_cassette(ids) if sets else None,
         bad=bad,
         why=_why_replay(options, configured, producer.recordings),
     )
@@ -299,6 +314,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
 
     texts = {a.id: a.text for a in loaded.articles}
     brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
+    if extractions:
+        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices)
     if options.summary and extractions:
         if refused:
             _say(notices, progress, "no summary: the endpoint refused the API key")
@@ -395,17 +412,56 @@ def _with_summary(
         return skip("no summary: no recorded summary for these articles (replay)")
     client = plan.client_for(next(a for a in articles if a.id == ids[0]))
     try:
-        if path is None:
-            summary = synthesize.summarize_brief(brief, client, options.max_retries)
-        else:
-            with recording.cassette(path, record=plan.record):
-                summary = synthesize.summarize_brief(brief, client, options.max_retries)
+        summary = _recorded(plan, path, lambda: synthesize.summarize_brief(brief, client, options.max_retries))
     except ModelError as err:
         brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
         return skip(f"no summary: {redact.text(str(err))}")
     except recording.BadRecording as err:
         return skip(f"no summary: {err}")
     return brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)})
+
+
+def _with_links(
+    brief: Brief,
+    plan: _Plan,
+    articles: list[Article],
+    options: Options,
+    budget: extract.TokenBudget,
+    progress: Progress,
+    notices: list[str],
+) -> Brief:
+    """The brief linked story by story: the model's validated answer for each story of two
+    or more articles, else the rules' links (merge applied them already), with the reason,
+    in the brief and as a notice."""
+    if not options.link_model:
+        return brief.model_copy(update={"linking": brief.linking.model_copy(update={"reason": "--no-link-model was given"})})
+    store = _cache(options, plan)
+    results = []
+    for items in link.story_items(brief):
+        ids = sorted(a.id for a in items.articles)
+        rules = link.links_in(brief, items)
+
+        def by_rule(reason: str) -> link.LinkResult:
+            return rules.model_copy(update={"info": rules.info.model_copy(update={"reason": reason})})
+
+        path = plan.link_cassette(ids)
+        if len(ids) < 2:
+            results.append(by_rule(link.ONE_ARTICLE))
+        elif budget.spent:
+            results.append(by_rule("the token budget is spent"))
+        elif plan.producer.kind == "replay" and not (path and path.is_file()):
+            results.append(by_rule("no recorded link answer for these articles (replay)"))
+        else:
+            client = plan.client_for(next(a for a in articles if a.id == ids[0]))
+            if store is not None:
+                client = store.client(f"links-{recording.summary_key(ids)}", client)  # type: ignore[assignment]
+            try:
+                results.append(_recorded(plan, path, lambda: link.link_group(items, client, options.max_retries, hints_from=rules)))
+            except recording.BadRecording as err:
+                results.append(by_rule(str(err)))
+    for reason in dict.fromkeys(r.info.reason for r in results if r.info.made_by == "rule" and r.info.reason != link.ONE_ARTICLE):
+        _say(notices, progress, f"links by rule: {redact.text(reason)}")
+    return link.apply_links(brief, results)
 
 
 def _extract_one(
@@ -415,8 +471,12 @@ def _extract_one(
     if store is not None:
         client = store.client(article.id, client)  # type: ignore[assignment]
     path = plan.cassette_for(article)
-    run = lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget)  # noqa: E731
+    return _recorded(plan, path, lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget))
+
+
+def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:
+    """``call()``, inside the cassette at ``path`` (recording or replaying) when there is one."""
     if path is None:
-        return run()
+        return call()
     with recording.cassette(path, record=plan.record):
-        return run()
+        return call()

@@ -10,6 +10,7 @@ fence neutralised, in any case.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,3 +120,13 @@ def summary_prompt(brief, sentences: int = 6) -> Prompt:
         holder=lambda s: names.get(s.holder_id or "", s.holder),
         value=format_value,
     )
+
+
+def link_prompt(article_ids: list[str], items: list[dict], hints: list[str]) -> Prompt:
+    """Ask which of a story's grounded items are one entity, claim, quantity or issue.
+
+    The items go as JSON with ``<``, ``>`` and ``&`` escaped, so no text from an article
+    can close the ``<story>`` fence."""
+    items_json = json.dumps(items, ensure_ascii=False, indent=1)
+    items_json = items_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return render("link.j2", article_ids=sorted(article_ids), items_json=items_json, hints=hints)

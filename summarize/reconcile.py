@@ -1,10 +1,15 @@
-"""Line up figures that count the same thing, and flag values that cannot all be right.
+"""Line up figures that count the same thing, and compare their values.
 
-Figures are blocked by unit (with a few synonyms: soldiers and fighters are troops) and
-grouped when what they count shares at least half its concepts; a group needs two
-figures from different articles or sources.  Values conflict when no single number fits
-every figure's bound: "more than 1,000" and 1,500 agree; 8,000 and 11,000 do not;
-"about" allows 10%.
+By rule (the link step's fallback, and its hints to the model): figures are blocked by
+the kind of their unit (a count of one unit, a percentage, money in one currency: a
+percentage is never compared with money) and grouped when what they count is close by
+TF-IDF cosine (:mod:`summarize.similarity`) to *every* member of the group.  A group
+needs two figures from different articles or sources.
+
+Compared (whoever grouped them, :func:`trend`): the values **agree** when one number fits
+every figure's bound ("more than 1,000" and 1,500 agree; "about" allows 10%); they
+**changed** over time when the values of each article date agree among themselves but
+move from date to date; else they **conflict**.
 """
 
 from __future__ import annotations
@@ -13,19 +18,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from .corroborate import concepts, greedy_groups
+from . import numbers
 from .models import BriefFigure, FigureGroup
-from .names import words
+from .similarity import Vectors, complete_groups
 
 SAME_SUBJECT = 0.5
-_UNIT_SYNONYMS = {"soldier": "troops", "troop": "troops", "fighter": "troops", "servicemen": "troops", "kilometer": "km", "kilometre": "km"}
-
-
-def unit_key(unit: str) -> str:
-    """A unit in one canonical form, for comparing figures."""
-    word = " ".join(words(unit))
-    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    return _UNIT_SYNONYMS.get(singular, _UNIT_SYNONYMS.get(word, singular))
 
 
 def _interval(f: BriefFigure) -> tuple[float, float]:
@@ -41,40 +38,31 @@ def _interval(f: BriefFigure) -> tuple[float, float]:
 
 
 def consistent(figures: list[BriefFigure]) -> bool:
-    low = max(_interval(f)[0] for f in figures)
-    high = min(_interval(f)[1] for f in figures)
+    low = max(min(_interval(f)) for f in figures)
+    high = min(max(_interval(f)) for f in figures)
     return low <= high
 
 
-def reconcile(figures: list[BriefFigure], source_name: Callable[[BriefFigure], str]) -> list[FigureGroup]:
-    by_unit: dict[str, list[BriefFigure]] = defaultdict(list)
-    for f in figures:
-        by_unit[unit_key(f.unit)].append(f)
-    groups: list[FigureGroup] = []
-    for unit, block in by_unit.items():
-        subjects = [concepts(f.counts) for f in block]
-        for members in greedy_groups(subjects, lambda i, j: _similarity(subjects[i], subjects[j])):
-            group = [block[k] for k in members]
-            if len(group) < 2 or len({(f.evidence.article_id, source_name(f)) for f in group}) < 2:
-                continue
-            agree = consistent(group)
-            listing = "; ".join(f"{f.value:,.0f} ({source_name(f)}, {f.id})" for f in group)
-            groups.append(
-                FigureGroup(
-                    id=f"G{len(groups) + 1}",
-                    unit=unit,
-                    counts=group[0].counts,
-                    figure_ids=[f.id for f in group],
-                    conflict=not agree,
-                    note=("values agree: " if agree else "values conflict: ") + listing,
-                )
-            )
-    return groups
+def figure_groups(figures: list[BriefFigure]) -> list[list[int]]:
+    """Indexes of figures that count the same thing, by rule (singletons included)."""
+    kinds = [numbers.unit_kind(f.unit) for f in figures]
+    return complete_groups(Vectors([f.counts for f in figures]), SAME_SUBJECT, key=kinds.__getitem__)
 
 
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    score = len(a & b) / len(a | b) if a and b else 0.0
-    return score if score >= SAME_SUBJECT else 0.0
+def compatible_units(a: BriefFigure, b: BriefFigure) -> bool:
+    """A percentage and money, or two currencies, are never one quantity."""
+    ka, kb = numbers.unit_kind(a.unit), numbers.unit_kind(b.unit)
+    special = {ka, kb} & ({"percent"} | {k for k in (ka, kb) if numbers.is_money(k)})
+    return not special or ka == kb
+
+
+def unit_key(unit: str) -> str:
+    """A unit in one canonical form, for comparing figures: 'percent', a currency code, or
+    the unit's folded words without a plural s (no synonyms: that is the model's call)."""
+    kind = numbers.unit_kind(unit)
+    if kind == "percent" or numbers.is_money(kind):
+        return kind
+    return kind[:-1] if kind.endswith("s") and not kind.endswith("ss") else kind
 
 
 def trend(figures: list[BriefFigure], date_of: Callable[[str], date | None]) -> str:
@@ -88,3 +76,32 @@ def trend(figures: list[BriefFigure], date_of: Callable[[str], date | None]) -> 
     if None in by_date or len(by_date) < 2:
         return "conflict"
     return "changed" if all(consistent(same_day) for same_day in by_date.values()) else "conflict"
+
+
+def compare(
+    figures: list[BriefFigure],
+    groups: list[list[int]],
+    source_name: Callable[[BriefFigure], str],
+    date_of: Callable[[str], date | None],
+    made_by: Callable[[str], str],
+) -> list[FigureGroup]:
+    out: list[FigureGroup] = []
+    for members in groups:
+        group = [figures[k] for k in members]
+        if len(group) < 2 or len({(f.evidence.article_id, source_name(f)) for f in group}) < 2:
+            continue
+        result = trend(group, date_of)
+        listing = "; ".join(f"{f.value:,.0f} ({source_name(f)}, {f.id})" for f in group)
+        out.append(
+            FigureGroup(
+                id=f"G{len(out) + 1}",
+                unit=group[0].unit,
+                counts=group[0].counts,
+                figure_ids=[f.id for f in group],
+                conflict=result == "conflict",
+                note=f"values {'agree' if result == 'agree' else 'changed over time' if result == 'changed' else 'conflict'}: {listing}",
+                verdict=result,
+                made_by=made_by(group[0].id),
+            )
+        )
+    return out

@@ -117,6 +117,9 @@ class RecordingSet:
     def summary_cassette(self, article_ids: list[str]) -> Path:
         return self.folder / f"summary-{summary_key(article_ids)}.yaml"
 
+    def link_cassette(self, article_ids: list[str]) -> Path:
+        return self.folder / f"link-{summary_key(article_ids)}.yaml"
+
     def describe(self) -> str:
         return f"{self.folder} (recorded {self.recorded_at[:10]}): {redact.text(self.source)}"
 
@@ -160,7 +163,7 @@ def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_versio
 
 
 def summary_key(article_ids: list[str]) -> str:
-    """Names the summary recording of one set of articles."""
+    """Names the summary (and link) recording of one set of articles."""
     return hashlib.sha256("+".join(sorted(article_ids)).encode()).hexdigest()[:16]
 
 

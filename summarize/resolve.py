@@ -5,15 +5,18 @@ index, so the cost grows with the number of names, never with pairs of them):
 
 * **alias** — forms the model gave for one actor inside one article;
 * **spelling** — equal once case, diacritics, hyphens, spacing and titles are folded
-  ("Kim Yonghyun" ~ "Kim Yong-hyun", "President Zelensky" ~ "Zelensky",
+  ("Kim Yonghyun" ~ "Kim Yong-hyun", "President Lee" ~ "Lee",
   "US Secretary of State Antony Blinken" ~ "Antony Blinken");
-* **transliteration** — people whose names agree word for word after a coarser fold
-  ("Sybiga" ~ "Sybiha", "Zelenskyy" ~ "Zelensky");
-* **government** — a country, its capital or seat of government used as an actor
-  ("Pyongyang" ~ North Korea), from :mod:`summarize.gazetteer`.
+* **similar spelling** — people (full names) or organisations and groups whose names
+  have as many words, all equal but one and that one close by rapidfuzz
+  (:func:`summarize.names.similar_names`: "Andriy Sybiga" ~ "Andrii Sybiha", "Rosneft
+  Trading" ~ "Rosnieft Trading"), compared only within a block of names of one kind with
+  the same initials, and joined only when no two full names of the two clusters are
+  incompatible.
 
 One-word aliases of people never produce a key: "Kim" would join Kim Jong Un to
-Kim Yong-hyun.
+Kim Yong-hyun.  Which organisation or capital stands for which country is left to the
+model's link answer (:mod:`summarize.link`): the package holds no gazetteer.
 
 Weak rules then attach a cluster to exactly one target, chosen among the clusters the
 strong rules formed, and never make it a target in turn, so no chain of weak matches
@@ -23,8 +26,8 @@ joins A to C through B:
   full name it is part of; with several, to the one the article mentions most, if one
   leads ("Kim" -> Kim Jong Un where the article is about him);
 * **short name** — a one-word person name across articles goes to the one multi-word
-  person whose first or last word it is (after the transliteration fold); with two
-  candidates it stays apart.
+  person whose first or last word it is (or is spelled like); with two candidates it
+  stays apart.
 """
 
 from __future__ import annotations
@@ -32,12 +35,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import gazetteer
 from .models import OUTLET, BriefActor, Evidence, SurfaceForm
-from .names import name_key, tokens, translit_fold, translit_key
-
-COLLECTIVE = {"country", "organisation", "group"}
-
+from .names import incompatible, name_key, similar_names, similar_word, tokens
 
 @dataclass
 class Mention:
@@ -64,9 +63,6 @@ class Cluster:
         return Counter(m.kind for m in self.mentions).most_common(1)[0][0]
 
     def canonical(self) -> str:
-        country = next((gazetteer.country_of(m.name) for m in self.mentions if not m.person), None)
-        if country and any(name_key(m.name) == name_key(country) for m in self.mentions):
-            return country
         counts = Counter(m.name for m in self.mentions)
         return max(counts, key=lambda n: (len(tokens(n, True)), counts[n], -len(n), n))
 
@@ -99,13 +95,7 @@ def _strong_keys(m: Mention) -> list[tuple[str, str, str]]:
         multi = len(tokens(form, m.person)) > 1
         if form is m.name or multi or not m.person:
             keys.append(("spelling", "n:" + name_key(form, m.person), form))
-        if m.person and (form is m.name or multi):
-            keys.append(("transliteration", "t:" + translit_key(form, True), form))
-        if not m.person:
-            country = gazetteer.country_of(form)
-            if country:
-                keys.append(("government", "n:" + name_key(country), form))
-    return [k for k in keys if k[1] not in ("n:", "t:")]
+    return [k for k in keys if k[1] != "n:"]
 
 
 def _bare(m: Mention) -> str | None:
@@ -128,12 +118,48 @@ def resolve(mentions: list[Mention]) -> list[Cluster]:
             j, other = first.setdefault(key, (i, form))
             if j != i and uf.union(i, j) and other != form:
                 why[i].append(f"{rule}: {form} ~ {other}")
+    _join_similar_spellings(mentions, uf, why)
     groups: dict[int, Cluster] = {}
     for i, m in enumerate(mentions):
         cluster = groups.setdefault(uf.find(i), Cluster())
         cluster.mentions.append(m)
         cluster.rules.extend(why[i])
     return _attach_short_names(list(groups.values()))
+
+
+def _full_names(m: Mention) -> list[str]:
+    return [f for f in (m.name, *m.aliases) if m.person and len(tokens(f, True)) > 1]
+
+
+def _spellings(m: Mention) -> list[str]:
+    """The forms compared by spelling: a person's full names, every name of an
+    organisation or group (a country's name is left to the model)."""
+    if m.person:
+        return _full_names(m)
+    return [f for f in (m.name, *m.aliases) if m.kind in ("organisation", "group") and tokens(f)]
+
+
+def _join_similar_spellings(mentions: list[Mention], uf: _UnionFind, why: dict[int, list[str]]) -> None:
+    """Union names spelled alike, blocked by kind and initials; never when any two full
+    names of the two clusters are incompatible."""
+    blocks: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        for form in _spellings(m):
+            blocks[(m.person, *(w[0] for w in tokens(form, m.person)))].append((i, form))
+    members: dict[int, list[str]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        members[uf.find(i)].extend(_full_names(m))
+    for block in blocks.values():
+        for x, (i, form) in enumerate(block):
+            for j, other in block[:x]:
+                ri, rj = uf.find(i), uf.find(j)
+                if ri == rj or not similar_names(form, other, mentions[i].person):
+                    continue
+                if any(incompatible(a, b) for a in members[ri] for b in members[rj]):
+                    continue
+                uf.union(ri, rj)
+                members[uf.find(ri)] = members.pop(ri) + members.pop(rj)
+                why[i].append(f"similar spelling: {form} ~ {other}")
 
 
 def _attach_bare_names_in_article(mentions: list[Mention]) -> list[Mention]:
@@ -171,21 +197,21 @@ def _pick_in_article(word: str, full: list[Mention]) -> tuple[Mention, str] | No
 def _attach_short_names(clusters: list[Cluster]) -> list[Cluster]:
     targets = [c for c in clusters if any(len(tokens(m.name, m.person)) > 1 for m in c.mentions)]
     target_ids = {id(c) for c in targets}
-    by_word: dict[str, set[int]] = defaultdict(set)
+    by_initial: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for index, cluster in enumerate(targets):
         if cluster.kind() != "person":
             continue
         for m in cluster.mentions:
             words = tokens(m.name, True)
             if len(words) > 1:
-                by_word[translit_fold(words[0])].add(index)
-                by_word[translit_fold(words[-1])].add(index)
+                for word in (words[0], words[-1]):
+                    by_initial[word[0]][word].add(index)
     result = list(targets)
     for cluster in clusters:
         if id(cluster) in target_ids:
             continue
         word = _bare(cluster.mentions[0])
-        candidates = by_word.get(translit_fold(word), set()) if word else set()
+        candidates = _short_name_targets(word, by_initial) if word else set()
         if len(candidates) != 1:
             result.append(cluster)
             continue
@@ -194,6 +220,14 @@ def _attach_short_names(clusters: list[Cluster]) -> list[Cluster]:
         target.rules.extend(cluster.rules)
         target.rules.append(f"short name: {cluster.mentions[0].name} ~ {target.canonical()}")
     return result
+
+
+def _short_name_targets(word: str, by_initial: dict[str, dict[str, set[int]]]) -> set[int]:
+    """Targets with a first or last word equal to ``word``, else spelled like it."""
+    words = by_initial.get(word[0], {})
+    if word in words:
+        return words[word]
+    return {i for other, ids in words.items() if similar_word(word, other) for i in ids}
 
 
 def brief_actors(clusters: list[Cluster]) -> tuple[list[BriefActor], dict[tuple[str, str], int]]:
@@ -242,11 +276,6 @@ class Resolver:
                         self.words[(article_id, word)].add(actor.id)
                 if len(tokens(form.form, person)) > 1 or form.form == actor.name:
                     self.everywhere[key].add(actor.id)
-            if actor.kind in COLLECTIVE:
-                for form in actor.forms:
-                    country = gazetteer.country_of(form.form)
-                    if country:
-                        self.everywhere[name_key(country)].add(actor.id)
 
     def __call__(self, name: str, article_id: str) -> str | None:
         if not name or name.strip().casefold() == OUTLET:
@@ -261,6 +290,5 @@ class Resolver:
             top = [self.weights.get((article_id, i), 0) for i in ranked[:2]]
             if len(ranked) == 1 or top[0] > top[1]:
                 return ranked[0]  # a bare name: the one actor, or the one the article names most
-        country = gazetteer.country_of(name)
-        ids = self.everywhere.get(name_key(country) if country else name_key(name, True), set())
+        ids = self.everywhere.get(name_key(name, True), set())
         return next(iter(ids)) if len(ids) == 1 else None

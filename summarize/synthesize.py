@@ -7,8 +7,7 @@ reasks is dropped, never shown.
 
 from __future__ import annotations
 
-from pydantic_core import PydanticCustomError
-
+from . import checks
 from .llm import ModelClient
 from .models import Brief, Summary, SummaryDraft, SummarySentence
 from .prompting import summary_prompt
@@ -31,16 +30,11 @@ def citation_problems(draft: SummaryDraft, known: set[str]) -> list[str]:
 
 
 def _validator(known: set[str]):
-    def check(draft: SummaryDraft) -> None:
-        problems = citation_problems(draft, known)
-        if problems:
-            raise PydanticCustomError(
-                "citation_check",
-                "{count} sentence(s) cite ids that are not in the brief. Cite only listed ids:\n{lines}",
-                {"count": len(problems), "lines": "\n".join(problems)},
-            )
-
-    return check
+    return checks.raising(
+        lambda draft: citation_problems(draft, known),
+        "citation_check",
+        "sentence(s) cite ids that are not in the brief. Cite only listed ids",
+    )
 
 
 def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> Summary:

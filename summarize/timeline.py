@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from . import lang
 from .models import Article, Evidence, TimelineEvent
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = list(lang.load().months)
+_WEEKDAYS = list(lang.load().weekdays)
 _M = "|".join(_MONTHS)
 _W = "|".join(_WEEKDAYS)
 

@@ -12,7 +12,11 @@ for one part of a long article gets that part's items (and every actor the part 
 quoting the name).  A gleaning request (it lists
 ``<numbers>``) gets the annotated figures.  A summary request (``<brief articles=...>``)
 gets ``tests/annotations/summary-<key>.json``, the hand-written summary of those
-articles' brief, whose citations are ids of that brief.
+articles' brief, whose citations are ids of that brief.  A link request (``<story
+articles=...>`` around the story's items as JSON) is answered from every
+``tests/annotations/links-*.json`` (format: ``LINK_ANNOTATIONS.md`` beside them), each
+entry mapped onto the ids of the request by names and quotes; with no entry that maps,
+it answers HTTP 404.
 
 Token usage in its answers is an estimate (words and punctuation marks counted), so the
 usage a replayed brief shows is in the right range but is not any tokenizer's count.
@@ -42,6 +46,7 @@ CREATED = 1732406400  # a fixed timestamp keeps recordings byte-stable
 KINDS = ("actors", "claims", "figures", "stances")
 _ARTICLE = re.compile(r'<article id="([0-9a-f]+)"[^>]*>\n(.*?)\n</article>', re.S)
 _BRIEF = re.compile(r'<brief articles="([0-9a-f ]+)">')
+_STORY = re.compile(r'<story articles="([0-9a-f ]+)">\n(.*)\n</story>', re.S)
 
 FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
@@ -58,6 +63,7 @@ FAULTS = {
     "quota": "HTTP 429 insufficient_quota",
     "auth": "HTTP 401",
     "bad_cite": "(summary) the first sentence also cites C999, which is not in the brief",
+    "bad_id": "(links) a claim group naming C999, which is not in the story",
 }
 
 
@@ -109,6 +115,9 @@ class ReferenceServer:
         brief = _BRIEF.search(prompt)
         if brief:
             return self._summary(body, brief.group(1).split())
+        story = _STORY.search(prompt)
+        if story:
+            return self._links(body, json.loads(story.group(2)))
         found = _ARTICLE.search(prompt)
         if not found:
             return 400, _error("no <article id=...> in the request"), {}
@@ -181,6 +190,21 @@ class ReferenceServer:
         payload = json.dumps(answer, ensure_ascii=False)
         return 200, _completion(body, payload, approx_tokens(json.dumps(body, ensure_ascii=False)), "stop", None), {}
 
+    def _links(self, body: dict, items: list[dict]) -> tuple[int, dict, dict]:
+        """The hand link annotations mapped onto this request's ids (fault key: "links")."""
+        fault = self._next_fault("links")
+        with self._lock:
+            self.served.append(("links", fault))
+        if fault in ("500", "429"):
+            return int(fault), _error("link request failed", "server_error"), {}
+        answer = links_answer(self.annotations, items)
+        if not any(answer.values()):
+            return 404, _error("the reference server has no link annotation for these items"), {}
+        if fault == "bad_id":
+            answer["claim_groups"].insert(0, {"ids": ["C999", "C1"], "note": "an id not in the story"})
+        payload = json.dumps(answer, ensure_ascii=False)
+        return 200, _completion(body, payload, approx_tokens(json.dumps(body, ensure_ascii=False)), "stop", None), {}
+
     def _next_fault(self, article_id: str) -> str | None:
         with self._lock:
             queue = self.faults.get(article_id)
@@ -222,6 +246,52 @@ class ReferenceServer:
                 pass
 
         return Handler
+
+
+def links_answer(annotations: Path, items: list[dict]) -> dict:
+    """Every links-*.json entry mapped onto the items' ids: an actor by any of its names,
+    a claim, figure or stance by its verbatim quote, an issue by its stance targets;
+    members not present dropped, a group kept while it has two or more."""
+    actors: dict[str, str] = {}
+    quotes: dict[tuple[str, str], str] = {}
+    targets: dict[str, list[str]] = {}
+    for item in items:
+        kind = item["kind"].split(" ")[0]
+        if kind == "actor":
+            for name in (item["name"], *item["forms"]):
+                actors.setdefault(name, item["id"])
+        else:
+            quotes.setdefault((kind, item["quote"]), item["id"])
+        if kind == "stance":
+            targets.setdefault(item["target"], []).append(item["id"])
+
+    def ids(found: list[str | None]) -> list[str]:
+        return list(dict.fromkeys(i for i in found if i))
+
+    answer: dict = {"actor_groups": [], "claim_groups": [], "contradictions": [], "figure_groups": [], "issues": []}
+    for path in sorted(annotations.glob("links-*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for names in data.get("actor_groups", []):
+            group = ids([actors.get(n) for n in names])
+            if len(group) > 1:
+                answer["actor_groups"].append({"ids": group, "note": "one entity"})
+        for entry in data.get("claim_groups", []):
+            group = ids([quotes.get(("claim", q)) for q in entry["quotes"]])
+            if len(group) > 1:
+                answer["claim_groups"].append({"ids": group, "note": entry.get("note", "")})
+        for entry in data.get("contradictions", []):
+            pair = ids([quotes.get(("claim", q)) for q in entry["quotes"]])
+            if len(pair) == 2:
+                answer["contradictions"].append({"ids": pair, "reason": entry["reason"]})
+        for entry in data.get("figure_groups", []):
+            group = ids([quotes.get(("figure", q)) for q in entry["quotes"]])
+            if len(group) > 1:
+                answer["figure_groups"].append({"ids": group, "quantity": entry["quantity"]})
+        for entry in data.get("issues", []):
+            group = ids([i for t in entry["targets"] for i in targets.get(t, [])])
+            if len(group) > 1:
+                answer["issues"].append({"issue": entry["issue"], "stance_ids": group})
+    return answer
 
 
 def _apply(fault: str | None, answer: dict) -> dict:

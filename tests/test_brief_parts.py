@@ -14,38 +14,40 @@ def claim(article_id, text, speaker=OUTLET, kind="fact"):
 
 def test_the_same_claim_in_two_articles_is_corroborated_twice():
     brief = brief_of(
-        extraction("a1", claims=[claim("a1", "Putin and Kim Jong Un signed a mutual security agreement.")]),
-        extraction("a2", claims=[claim("a2", "Putin has concluded a military cooperation agreement with Kim Jong Un.")]),
-        extraction("a3", claims=[claim("a3", "Kim Jong Un will visit Moscow in the spring.", kind="forecast")]),
+        extraction("a1", claims=[claim("a1", "The club signed the striker on a four-year contract.")]),
+        extraction("a2", claims=[claim("a2", "The club has signed the striker on a four-year contract, officials said.")]),
+        extraction("a3", claims=[claim("a3", "The striker will sign for the club in the spring.", kind="forecast")]),
     )
     [pair] = [k for k in brief.claim_clusters if len(k.claim_ids) > 1]
     assert pair.claim_ids == ["C1", "C2"] and pair.corroboration == 2 and pair.article_ids == ["a1", "a2"]
+    assert pair.made_by == "rule" and brief.linking.made_by == "rule"
 
 
 def test_claims_that_differ_in_number_polarity_or_kind_are_not_merged():
     brief = brief_of(
-        extraction("a1", claims=[claim("a1", "North Korea sent 8,000 troops to the Kursk region.")]),
-        extraction("a2", claims=[claim("a2", "North Korea sent 11,000 troops to the Kursk region.")]),
-        extraction("a3", claims=[claim("a3", "North Korea should send troops to the Kursk region.", kind="demand")]),
+        extraction("a1", claims=[claim("a1", "The bank cut 8,000 jobs in the northern region.")]),
+        extraction("a2", claims=[claim("a2", "The bank cut 11,000 jobs in the northern region.")]),
+        extraction("a3", claims=[claim("a3", "The bank should cut jobs in the northern region.", kind="demand")]),
+        extraction("a4", claims=[claim("a4", "The bank did not cut 8,000 jobs in the northern region.")]),
     )
     assert all(len(k.claim_ids) == 1 for k in brief.claim_clusters)
 
 
-def test_a_denial_in_another_article_contests_a_report():
+def test_an_explicit_denial_of_a_matching_claim_in_another_article_is_contested():
     brief = brief_of(
-        extraction("a1", claims=[claim("a1", "Reports emerged of North Korean fighters killed on the Donetsk front.")]),
+        extraction("a1", claims=[claim("a1", "The merger talks between the two banks collapsed on Friday.")]),
         extraction(
             "a2",
             claims=[
-                claim("a2", "North Korean troops have not yet been seen in combat.", "Antony Blinken", "denial"),
-                claim("a2", "North Korean troops are expected in combat soon.", "Antony Blinken", "forecast"),
-                claim("a2", "The reaction is no different from before.", "Zelensky", "assessment"),
+                claim("a2", "The merger talks between the two banks have not collapsed.", "The chairman", "denial"),
+                claim("a2", "The chairman has not denied that the banks are in talks.", "The chairman", "assessment"),
+                claim("a2", "The reaction is no different from before.", "An analyst", "assessment"),
             ],
         ),
     )
     [contest] = brief.contested
-    assert contest.claim_ids == ("C1", "C2")
-    assert {"combat", "troops", "North Korea"} <= set(contest.topic)
+    assert contest.claim_ids == ("C1", "C2") and contest.made_by == "rule"
+    assert {"merger", "talk", "bank"} <= set(contest.topic)
 
 
 def test_a_denial_only_about_the_same_countries_is_not_a_contest():
@@ -62,16 +64,17 @@ def figure(article_id, value, unit, counts, source, bound="exact"):
 
 def test_figures_counting_the_same_thing_are_lined_up_and_conflicts_flagged():
     brief = brief_of(
-        extraction("a1", figures=[figure("a1", 8000, "troops", "North Korean troops deployed to Russia", "United States")]),
-        extraction("a2", figures=[figure("a2", 11000, "soldiers", "North Korean soldiers deployed in Russia", "Ukraine")]),
-        extraction("a3", figures=[figure("a3", 1000, "missiles", "missiles supplied by North Korea to Russia", "Kim Yong-hyun", "more_than")]),
-        extraction("a4", figures=[figure("a4", 1500, "missiles", "missiles North Korea supplied to Russia", "Ukraine")]),
-        extraction("a5", figures=[figure("a5", 5500, "km", "range of intercontinental missiles", OUTLET)]),
+        extraction("a1", figures=[figure("a1", 8000, "people", "people evacuated from the flooded valley", "The mayor")]),
+        extraction("a2", figures=[figure("a2", 11000, "people", "people evacuated from the flooded valley", "The police")]),
+        extraction("a3", figures=[figure("a3", 1000, "homes", "homes damaged by the flood", "The mayor", "more_than")]),
+        extraction("a4", figures=[figure("a4", 1500, "homes", "homes the flood damaged", "The insurer")]),
+        extraction("a5", figures=[figure("a5", 12, "percent", "homes damaged by the flood", OUTLET)]),
+        extraction("a6", figures=[figure("a6", 12, "USD", "homes damaged by the flood", OUTLET)]),
     )
-    troops, missiles = brief.figure_groups
-    assert (troops.unit, troops.figure_ids, troops.conflict) == ("troops", ["F1", "F2"], True)
-    assert "8,000 (United States, F1); 11,000 (Ukraine, F2)" in troops.note
-    assert (missiles.figure_ids, missiles.conflict) == (["F3", "F4"], False)  # "more than 1,000" and 1,500 agree
+    people, homes = brief.figure_groups
+    assert (people.unit, people.figure_ids, people.conflict, people.verdict) == ("people", ["F1", "F2"], True, "conflict")
+    assert "8,000 (The mayor, F1); 11,000 (The police, F2)" in people.note
+    assert (homes.figure_ids, homes.conflict) == (["F3", "F4"], False)  # "more than 1,000" and 1,500 agree; no percent, no money
 
 
 def test_the_stance_matrix_has_one_cell_per_holder_and_target_and_shows_disagreement():
@@ -82,7 +85,7 @@ def test_the_stance_matrix_has_one_cell_per_holder_and_target_and_shows_disagree
         extraction("a1", [actor("a1", "China", kind="country")], stances=[stance("a1", "China", "the deployment", "neutral")]),
         extraction(
             "a2",
-            [actor("a2", "Beijing", kind="country"), actor("a2", "Japan", kind="country")],
+            [actor("a2", "China", kind="country", aliases=["Beijing"]), actor("a2", "Japan", kind="country")],
             stances=[stance("a2", "Beijing", "The deployment", "oppose"), stance("a2", "Japan", "the deployment", "oppose")],
         ),
     )
@@ -90,6 +93,8 @@ def test_the_stance_matrix_has_one_cell_per_holder_and_target_and_shows_disagree
     assert cells[("China", "the deployment")].polarity == "mixed"
     assert cells[("China", "the deployment")].stance_ids == ["S1", "S2"]
     assert cells[("Japan", "the deployment")].polarity == "oppose"
+    [issue] = brief.issues
+    assert issue.oppose == ["China", "Japan"] and issue.support == [] and issue.made_by == "rule"
 
 
 def article(text, when=None):

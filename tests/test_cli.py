@@ -34,7 +34,7 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     # claims and stances, and usage
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)
-    assert re.search(r"5 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)
+    assert re.search(r"6 request\(s\), [\d,]+ prompt \+ [\d,]+ completion", out)  # the link request included
     summary = out[out.index("## Summary") : out.index("## This week")]
     assert "Antony Blinken said the troops had not yet been seen in combat. · X1, X2, C10, C11, C25" in summary
     # one story; what no single article says: corroboration, the contested pair
@@ -60,7 +60,7 @@ def test_json_output_is_valid_against_the_published_schema(no_model_env, tmp_pat
     schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     assert data["producer"]["kind"] == "replay"
-    assert data["usage"]["requests"] == 5
+    assert data["usage"]["requests"] == 6  # 2 extractions, 2 gleanings, the link answer, the summary
     assert len(data["summary"]["sentences"]) == 6
     assert {a["id"] for a in data["articles"]} == {"d65e5dc1fb20acba", "42f8f2734c696a33"}
     kim = next(a for a in data["actors"] if a["name"] == "Kim Yong-hyun")

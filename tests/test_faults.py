@@ -22,6 +22,7 @@ def run(faults, article=SEED_000, timeout=30.0, notices=None, **options):
                 timeout=timeout,
                 sleep=waits.append,
                 summary=False,  # these tests count the extraction's requests
+                link_model=False,
                 **options,
             ),
             env={},
@@ -86,7 +87,7 @@ def test_a_rejected_answer_is_reasked_and_recovers(fault):
 
 def test_a_value_its_quote_does_not_state_is_reasked_naming_the_figure():
     with ReferenceServer(faults={SEED_002: ["bad_value"]}) as server:
-        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False)
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False, link_model=False)
         brief = pipeline.brief_folder(options, env={}).brief
         reasks = [str(r["messages"][2:]) for r in server.requests if len(r["messages"]) > 2]
     [reask] = reasks

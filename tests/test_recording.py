@@ -65,7 +65,7 @@ def test_a_second_live_run_reuses_finished_articles_from_the_cache(tmp_path, ref
     (folder / "unannotated.txt").write_text("Officials said 12 bridges were closed.", encoding="utf-8")
     monkeypatch.setenv("OPENAI_BASE_URL", reference_server.base_url)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    args = ["brief", str(folder), "--model", MODEL, "--no-summary", "--cache-dir", str(tmp_path / "c")]
+    args = ["brief", str(folder), "--model", MODEL, "--no-summary", "--no-link-model", "--cache-dir", str(tmp_path / "c")]
     first = CliRunner().invoke(app, args, catch_exceptions=False)
     asked = len(reference_server.requests)
     second = CliRunner().invoke(app, args, catch_exceptions=False)

@@ -26,7 +26,7 @@ def test_every_sentence_cites_items_of_the_brief():
     assert all(s.cites and set(s.cites) <= known for s in summary.sentences)
     assert "X1" in summary.sentences[3].cites  # the contested pair is in the summary
     assert served[-1] == ("summary", None)
-    assert result.brief.usage.requests == 5
+    assert result.brief.usage.requests == 6  # the link request included
 
 
 def test_a_citation_to_an_unknown_id_is_reasked():
@@ -62,7 +62,7 @@ def test_replaying_without_a_recorded_summary_says_so_and_still_writes_the_brief
 
 def test_no_summary_skips_the_call():
     with ReferenceServer() as server:
-        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False)
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False, link_model=False)
         result = pipeline.brief_folder(options, env={})
         assert all(a != "summary" for a, _ in server.served)
     assert result.brief.summary is None

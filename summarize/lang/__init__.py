@@ -1,0 +1,69 @@
+"""Language resources: one data file per language (``<code>.json`` beside this module).
+
+A file holds only what a language needs to read news text in general: stopwords and
+negation words, honorifics and titles, number words and scales, month and weekday names, the words
+for "percent" and for currencies, and whether the language writes a decimal comma.  No
+topic vocabulary: the code must hold on any story.  Words are always matched on word
+boundaries (:func:`word_pattern`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT = "en"
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    decimal_comma: bool
+    stopwords: frozenset[str]
+    negations: frozenset[str]
+    leading_articles: frozenset[str]
+    titles: frozenset[str]
+    outlet_names: frozenset[str]
+    numbers: dict
+    months: tuple[str, ...]
+    weekdays: tuple[str, ...]
+    currency_symbols: dict[str, str]
+    currency_codes: frozenset[str]
+    currency_words: dict[str, str]
+
+
+@lru_cache(maxsize=None)
+def load(code: str = DEFAULT) -> Language:
+    """The resources of one language; raises ``FileNotFoundError`` for a language with no file."""
+    data = json.loads((_HERE / f"{code}.json").read_text(encoding="utf-8"))
+    currency = data["currency"]
+    return Language(
+        code=data["code"],
+        decimal_comma=bool(data["decimal_comma"]),
+        stopwords=frozenset(data["stopwords"]),
+        negations=frozenset(data["negations"]),
+        leading_articles=frozenset(data["leading_articles"]),
+        titles=frozenset(data["titles"]),
+        outlet_names=frozenset(data["outlet_names"]),
+        numbers=data["numbers"],
+        months=tuple(data["months"]),
+        weekdays=tuple(data["weekdays"]),
+        currency_symbols=dict(currency["symbols"]),
+        currency_codes=frozenset(currency["codes"]),
+        currency_words=dict(currency["words"]),
+    )
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so "per cent" wins over "per")."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def word_pattern(words: Iterable[str], flags: int = re.I) -> re.Pattern[str]:
+    """Matches any of ``words`` as a whole word: never inside a longer word."""
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", flags)

@@ -1,0 +1,114 @@
+"""Text similarity for linking by rule: TF-IDF over content words, cosine, and groups in
+which every member is close to every other (no chains).
+
+Content words are the folded words of a text minus the language's stopwords, with a
+light suffix trim; nothing is known about any topic.  Candidates come from an index of
+the words items share (a word in too many items finds none), so the cost grows with the
+number of items, not with pairs of them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from . import lang
+from .names import words
+
+_MAX_SHARED_BY = 200
+"""A word in more items than this is too common to find candidates with."""
+_MAX_CANDIDATES = 10
+"""Groups compared with each item: those sharing the most words with it."""
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=1 << 16)
+def content_words(text: str) -> tuple[str, ...]:
+    stop = lang.load().stopwords
+    return tuple(_stem(w) for w in words(text.replace("n't", " not")) if w not in stop and len(w) > 1 and not w.isdigit())
+
+
+class Vectors:
+    """TF-IDF vectors of some texts (fitted on those texts), as sparse dicts."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.terms: list[frozenset[str]] = [frozenset(content_words(t)) for t in texts]
+        self.rows: list[dict[str, float]] = [{} for _ in texts]
+        if not any(self.terms):
+            return
+        vectorizer = TfidfVectorizer(analyzer=content_words, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(texts).tocsr()
+        vocabulary = vectorizer.get_feature_names_out()
+        for i in range(matrix.shape[0]):
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            self.rows[i] = {vocabulary[k]: float(v) for k, v in zip(matrix.indices[start:end], matrix.data[start:end])}
+
+    def cosine(self, i: int, j: int) -> float:
+        a, b = self.rows[i], self.rows[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(weight * b.get(term, 0.0) for term, weight in a.items())
+
+    def shared(self, i: int, j: int) -> list[str]:
+        return sorted(self.terms[i] & self.terms[j])
+
+
+class TermIndex:
+    """Term -> indexes of the items (or groups) that have it, for candidate lookup."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, index: int, terms: frozenset[str]) -> None:
+        for term in terms:
+            self.postings[term].add(index)
+
+    def candidates(self, terms: frozenset[str], limit: int | None = _MAX_CANDIDATES) -> list[int]:
+        """Items sharing a term, those sharing the most first (ties: earliest first)."""
+        counts: Counter[int] = Counter()
+        for term in sorted(terms):
+            posting = self.postings.get(term, set())
+            if len(posting) <= _MAX_SHARED_BY:
+                counts.update(posting)
+        ranked = sorted(counts, key=lambda i: (-counts[i], i))
+        return ranked[:limit] if limit else ranked
+
+
+def complete_groups(vectors: Vectors, threshold: float, key: Callable[[int], Hashable] = lambda i: None) -> list[list[int]]:
+    """Groups of item indexes, in the order of their first members: an item joins the
+    earlier group of its ``key`` whose *every* member is at least ``threshold`` similar to
+    it (the best such group), or starts its own.  No chain: A and C meet only if A ~ C.
+    Members with the same words are compared once."""
+    blocks: dict[Hashable, list[int]] = defaultdict(list)
+    for i in range(len(vectors.terms)):
+        blocks[key(i)].append(i)
+    out: list[list[int]] = []
+    for block in blocks.values():
+        members: list[list[int]] = []
+        distinct: list[dict[frozenset[str], int]] = []
+        index = TermIndex()
+        for i in block:
+            terms = vectors.terms[i]
+            best, best_score = None, 0.0
+            for g in index.candidates(terms):
+                score = min(1.0 if other == terms else vectors.cosine(i, j) for other, j in distinct[g].items())
+                if score >= threshold and score > best_score:
+                    best, best_score = g, score
+            if best is None:
+                best = len(members)
+                members.append([])
+                distinct.append({})
+                index.add(best, terms)
+            members[best].append(i)
+            distinct[best].setdefault(terms, i)
+        out += members
+    return sorted(out, key=lambda g: g[0])
