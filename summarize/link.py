@@ -75,16 +75,19 @@ class LinkResult(BaseModel):
 
 
 def items_of(brief: Brief, article_ids: set[str] | None = None) -> StoryItems:
-    """The brief's items, or those of these articles (an actor when any article names it)."""
-    if article_ids is None:
-        return StoryItems(articles=brief.articles, actors=brief.actors, claims=brief.claims, figures=brief.figures, stances=brief.stances)
-    keep = article_ids
+    """The brief's items, or those of these articles."""
+    every = StoryItems(articles=brief.articles, actors=brief.actors, claims=brief.claims, figures=brief.figures, stances=brief.stances)
+    return every if article_ids is None else _subset(every, article_ids)
+
+
+def _subset(items: StoryItems, keep: set[str]) -> StoryItems:
+    """The items of the articles in ``keep`` (an actor when any of them names it)."""
     return StoryItems(
-        articles=[a for a in brief.articles if a.id in keep],
-        actors=[a for a in brief.actors if keep & {i for f in a.forms for i in f.article_ids}],
-        claims=[c for c in brief.claims if c.evidence.article_id in keep],
-        figures=[f for f in brief.figures if f.evidence.article_id in keep],
-        stances=[s for s in brief.stances if s.evidence.article_id in keep],
+        articles=[a for a in items.articles if a.id in keep],
+        actors=[a for a in items.actors if keep & {i for f in a.forms for i in f.article_ids}],
+        claims=[c for c in items.claims if c.evidence.article_id in keep],
+        figures=[f for f in items.figures if f.evidence.article_id in keep],
+        stances=[s for s in items.stances if s.evidence.article_id in keep],
     )
 
 
@@ -273,19 +276,7 @@ def _parts(items: StoryItems, limit: int) -> list[StoryItems]:
         size += n
     if len(batches) == 1:
         return [items]
-    out = []
-    for batch in batches:
-        keep = set(batch)
-        out.append(
-            StoryItems(
-                articles=[a for a in items.articles if a.id in keep],
-                actors=[a for a in items.actors if keep & {i for f in a.forms for i in f.article_ids}],
-                claims=[c for c in items.claims if c.evidence.article_id in keep],
-                figures=[f for f in items.figures if f.evidence.article_id in keep],
-                stances=[s for s in items.stances if s.evidence.article_id in keep],
-            )
-        )
-    return out
+    return [_subset(items, set(batch)) for batch in batches]
 
 
 def _ask(items: StoryItems, client: ModelClient, hint_lines: list[str], max_retries: int):
