@@ -221,3 +221,14 @@ def test_values_that_differ_on_different_dates_changed_over_time():
     result = link.LinkResult(figure_groups=[["F1", "F2"]], info=link.LinkInfo(made_by="model", reason="test"))
     [group] = link.apply_links(dated, result).figure_groups
     assert group.verdict == "changed" and not group.conflict and group.note.startswith("values changed over time")
+
+
+def test_a_live_rerun_takes_the_link_answer_from_the_cache(tmp_path):
+    with ReferenceServer() as server:
+        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False, cache_dir=tmp_path / "c")
+        first = pipeline.brief_folder(options, env={}).brief
+        asked = len(server.requests)
+        second = pipeline.brief_folder(options, env={}).brief
+        assert len(server.requests) == asked  # nothing asked again, the link answer included
+    assert first.linking.made_by == second.linking.made_by == "model"
+    assert [x.claim_ids for x in second.contested] == [x.claim_ids for x in first.contested]
