@@ -95,7 +95,21 @@ def story_items(brief: Brief) -> list[StoryItems]:
     """One set of items per story (the whole brief when it has no stories)."""
     if not brief.stories:
         return [items_of(brief)]
-    return [items_of(brief, set(story.article_ids)) for story in brief.stories]
+    story_of = {a: n for n, story in enumerate(brief.stories) for a in story.article_ids}
+    parts: list[dict[str, list]] = [defaultdict(list) for _ in brief.stories]
+
+    def put(field: str, item, article_ids) -> None:
+        for n in dict.fromkeys(story_of[a] for a in article_ids if a in story_of):
+            parts[n][field].append(item)
+
+    for a in brief.articles:
+        put("articles", a, [a.id])
+    for actor in brief.actors:
+        put("actors", actor, [i for f in actor.forms for i in f.article_ids])
+    for field in ("claims", "figures", "stances"):
+        for item in getattr(brief, field):
+            put(field, item, [item.evidence.article_id])
+    return [StoryItems(**{f: part[f] for f in ("articles", "actors", "claims", "figures", "stances")}) for part in parts]
 
 
 # --------------------------------------------------------------------------- by rule

@@ -213,21 +213,25 @@ def _story(
 def story_links(brief: Brief) -> list[Story]:
     """Each story with the links drawn from its articles: claim clusters two or more of them
     carry, contested pairs, figure comparisons and stance cells."""
+    story_of = {a: n for n, story in enumerate(brief.stories) for a in story.article_ids}
     article_of = {i.id: i.evidence.article_id for group in (brief.claims, brief.figures) for i in group}
-    out = []
-    for story in brief.stories:
-        ids = set(story.article_ids)
-        out.append(
-            story.model_copy(
-                update={
-                    "cluster_ids": [k.id for k in brief.claim_clusters if k.corroboration > 1 and ids & set(k.article_ids)],
-                    "contest_ids": [x.id for x in brief.contested if article_of[x.claim_ids[0]] in ids],
-                    "figure_group_ids": [g.id for g in brief.figure_groups if article_of[g.figure_ids[0]] in ids],
-                    "stance_keys": [_cell_key(c) for c in brief.stance_matrix if ids & set(c.article_ids)],
-                }
-            )
-        )
-    return out
+    found: list[dict[str, list[str]]] = [defaultdict(list) for _ in brief.stories]
+
+    def put(field: str, value: str, article_ids) -> None:
+        for n in dict.fromkeys(story_of[a] for a in article_ids if a in story_of):
+            found[n][field].append(value)
+
+    for k in brief.claim_clusters:
+        if k.corroboration > 1:
+            put("cluster_ids", k.id, k.article_ids)
+    for x in brief.contested:
+        put("contest_ids", x.id, [article_of[x.claim_ids[0]]])
+    for g in brief.figure_groups:
+        put("figure_group_ids", g.id, [article_of[g.figure_ids[0]]])
+    for c in brief.stance_matrix:
+        put("stance_keys", _cell_key(c), c.article_ids)
+    fields = ("cluster_ids", "contest_ids", "figure_group_ids", "stance_keys")
+    return [story.model_copy(update={f: found[n][f] for f in fields}) for n, story in enumerate(brief.stories)]
 
 
 def _cell_key(cell: StanceCell) -> str:
