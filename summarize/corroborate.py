@@ -40,9 +40,10 @@ def _numbers(text: str) -> frozenset[float]:
     return frozenset(m.value for m in numbers.scan(text))
 
 
-def claim_groups(claims: list[BriefClaim]) -> list[list[int]]:
-    """Indexes of claims that assert the same thing, by rule (singletons included)."""
-    vectors = Vectors([c.text for c in claims])
+def claim_groups(claims: list[BriefClaim], vectors: Vectors | None = None) -> list[list[int]]:
+    """Indexes of claims that assert the same thing, by rule (singletons included);
+    ``vectors`` are the claims' texts' when the caller has them."""
+    vectors = vectors or Vectors([c.text for c in claims])
     features = [(negative(c), _KIND_FAMILY.get(c.kind, c.kind), _numbers(c.text)) for c in claims]
     return complete_groups(vectors, SAME_CLAIM, key=features.__getitem__)
 
@@ -70,10 +71,10 @@ def clusters_of(
     return out
 
 
-def contested_pairs(claims: list[BriefClaim]) -> list[tuple[int, int, list[str]]]:
+def contested_pairs(claims: list[BriefClaim], vectors: Vectors | None = None) -> list[tuple[int, int, list[str]]]:
     """(report, denial, shared content words) for each explicit denial of a matching claim
     in another article, by rule."""
-    vectors = Vectors([c.text for c in claims])
+    vectors = vectors or Vectors([c.text for c in claims])
     usable = [i for i, c in enumerate(claims) if c.kind in _CONTESTABLE]
     denies = {i: negative(claims[i]) for i in usable}
     index = TermIndex()

@@ -133,11 +133,12 @@ def rule_issues(stances: list[BriefStance]) -> list[tuple[str, list[str]]]:
 
 def rule_links(items: StoryItems, reason: str) -> LinkResult:
     claims, figures = items.claims, items.figures
+    vectors = Vectors([c.text for c in claims])
     return LinkResult(
-        claim_groups=[[claims[i].id for i in g] for g in corroborate.claim_groups(claims) if len(g) > 1],
+        claim_groups=[[claims[i].id for i in g] for g in corroborate.claim_groups(claims, vectors) if len(g) > 1],
         contradictions=[
             (claims[r].id, claims[d].id, f"{claims[d].id} denies what {claims[r].id} reports")
-            for r, d, _ in corroborate.contested_pairs(claims)
+            for r, d, _ in corroborate.contested_pairs(claims, vectors)
         ],
         figure_groups=[[figures[i].id for i in g] for g in reconcile.figure_groups(figures) if len(g) > 1],
         issues=rule_issues(items.stances),
