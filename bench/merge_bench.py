@@ -4,7 +4,10 @@
 
 Each generated article names a few people (from a pool, with spelling variants:
 hyphens, spacing, case, titles, bare surnames), countries and capitals, and carries
-claims, figures and stances about them.  The merge is deterministic; the script prints the
+claims, figures and stances about them.  Articles come in stories of five, each story with
+words of its own in its titles and claims, as a real week has many stories (story
+clustering compares articles within groups that share words or actors; one story of
+10,000 articles would be quadratic).  The merge is deterministic; the script prints the
 seconds for each size and the ratio of the largest to the smallest, measured in this run
 (10x the articles should cost about 10x the time: no all-pairs comparison).
 """
@@ -36,6 +39,7 @@ from summarize.models import (  # noqa: E402
 GIVEN = ["Anna", "Boris", "Chen", "Dmytro", "Elif", "Farid", "Grace", "Hyun", "Ines", "Jonas", "Kenji", "Lena"]
 FAMILY = ["Kim", "Park", "Novak", "Okafor", "Sybiga", "Keller", "Moreau", "Tanaka", "Silva", "Haddad", "Ivanova", "Larsen"]
 COUNTRIES = [("North Korea", "Pyongyang"), ("Russia", "Moscow"), ("Ukraine", "Kyiv"), ("China", "Beijing"), ("Japan", "Tokyo")]
+STORY_SIZE = 5
 TOPICS = ["troops", "missiles", "shells", "sanctions", "talks", "drones", "refugees", "grain"]
 
 
@@ -46,6 +50,7 @@ def variant(rng: random.Random, given: str, family: str) -> str:
 
 def article(i: int, rng: random.Random) -> ArticleExtraction:
     aid = f"art{i:06d}"
+    story = " ".join(f"{word}{i // STORY_SIZE}" for word in ("plan", "vote", "deal"))
 
     def ev(quote: str) -> Evidence:
         return Evidence(article_id=aid, quote=quote, start=0, end=len(quote), alignment="exact", score=100.0)
@@ -59,12 +64,12 @@ def article(i: int, rng: random.Random) -> ArticleExtraction:
     for n in names[:3]:
         topic, value = rng.choice(TOPICS), rng.randint(1, 50) * 100
         negation = " not" if rng.random() < 0.2 else ""
-        text = f"{country} has{negation} sent {value} {topic} to the front, {n} said."
+        text = f"{country} has{negation} sent {value} {topic} to the front for the {story}, {n} said."
         claims.append(Claim(text=text, speaker=n, kind="denial" if negation else "fact", evidence=ev(text)))
         figures.append(Figure(value=value, unit=topic, counts=f"{topic} sent by {country}", source=n, evidence=ev(text)))
         stances.append(Stance(holder=n, target=country, target_kind="actor", polarity=rng.choice(["support", "oppose"]), evidence=ev(text)))
     return ArticleExtraction(
-        article=ArticleRef(id=aid, path=f"{aid}.txt", title=aid),
+        article=ArticleRef(id=aid, path=f"{aid}.txt", title=f"{story}: {aid}"),
         actors=actors,
         claims=claims,
         figures=figures,
@@ -76,13 +81,13 @@ def article(i: int, rng: random.Random) -> ArticleExtraction:
     )
 
 
-def timed(n: int, seed: int) -> tuple[float, int]:
+def timed(n: int, seed: int) -> tuple[float, int, int]:
     rng = random.Random(seed)
     extractions = [article(i, rng) for i in range(n)]
     producer = Producer(kind="live", model="bench", mode="tools", prompt_version="bench")
     start = time.perf_counter()
     brief = merge(extractions, [], producer, Usage())
-    return time.perf_counter() - start, len(brief.actors)
+    return time.perf_counter() - start, len(brief.actors), len(brief.stories)
 
 
 def main() -> None:
@@ -92,9 +97,9 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for n in args.sizes:
-        seconds, actors = timed(n, args.seed)
+        seconds, actors, stories = timed(n, args.seed)
         results.append((n, seconds))
-        print(f"{n:>7,} articles: {seconds:7.2f} s  ({actors:,} merged actors)")
+        print(f"{n:>7,} articles: {seconds:7.2f} s  ({actors:,} merged actors, {stories:,} stories)")
     (n0, t0), (n1, t1) = results[0], results[-1]
     print(f"ratio {n1 // n0}x articles -> {t1 / t0:.1f}x time")
 

@@ -34,9 +34,7 @@ from .models import (
     BriefStance,
     ExtractionFailure,
     Producer,
-    ClaimCluster,
-    Contest,
-    FigureGroup,
+    BriefActor,
     StanceCell,
     Story,
     UnverifiedItem,
@@ -45,7 +43,8 @@ from .models import (
 )
 from .names import name_key, tokens
 from .resolve import Mention, Resolver, brief_actors, resolve
-from .stories import Group, StoryInput, group
+from . import stories as story_grouping
+from .stories import Group, StoryInput
 
 
 def merge(
@@ -56,7 +55,7 @@ def merge(
     now: datetime | None = None,
     texts: dict[str, str] | None = None,
     window: Window | None = None,
-    grouping: Callable[[list[StoryInput]], list[Group]] = group,
+    grouping: Callable[[list[StoryInput]], list[Group]] = story_grouping.group,
 ) -> Brief:
     """``texts`` (article id -> text) lets stories compare whole articles, not only titles and
     claims; ``grouping`` decides the stories (:func:`summarize.stories.one_story` makes one)."""
@@ -111,9 +110,11 @@ def merge(
     refs = [ex.article for ex in extractions]
     names = {a.id: a.name for a in actors}
     matrix = stance_matrix(stances, names)
+    actors_in = _actors_by_article(actors)
+    by_id = {a.id: a for a in actors}
     stories = [
-        _story(n, members, actors, [], [], [], matrix)
-        for n, members in enumerate(_ranked(_story_groups(refs, actors, claims, texts or {}, grouping)), 1)
+        _story(n, members, actors_in, by_id)
+        for n, members in enumerate(_ranked(_story_groups(refs, actors_in, claims, texts or {}, grouping)), 1)
     ]
     brief = Brief(
         generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
@@ -165,48 +166,49 @@ def stance_matrix(stances: list[BriefStance], names: dict[str, str]) -> list[Sta
 # --------------------------------------------------------------------------- stories
 
 
-def _story_groups(refs: list[ArticleRef], actors, claims: list[BriefClaim], texts: dict[str, str], grouping) -> list[list[ArticleRef]]:
-    """The articles grouped into stories, each group with its most central article first."""
-    actor_ids: dict[str, set[str]] = defaultdict(set)
+def _actors_by_article(actors: list[BriefActor]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
     for a in actors:
         for form in a.forms:
             for article_id in form.article_ids:
-                actor_ids[article_id].add(a.id)
+                found[article_id].add(a.id)
+    return found
+
+
+def _story_groups(
+    refs: list[ArticleRef], actor_ids: dict[str, set[str]], claims: list[BriefClaim], texts: dict[str, str], grouping
+) -> list[list[ArticleRef]]:
+    """The articles grouped into stories, each group with its most central article first."""
     claim_text: dict[str, list[str]] = defaultdict(list)
     for c in claims:
         claim_text[c.evidence.article_id].append(c.text)
     inputs = [
-        StoryInput(r.id, r.title, texts.get(r.id) or " ".join(claim_text[r.id]), r.date, frozenset(actor_ids[r.id]))
+        StoryInput(r.id, r.title, texts.get(r.id) or " ".join(claim_text[r.id]), r.date, frozenset(actor_ids.get(r.id, ())))
         for r in refs
     ]
     return [[refs[g.central]] + [refs[i] for i in g.members if i != g.central] for g in grouping(inputs)]
 
 
-def _story(
-    n: int,
-    members: list[ArticleRef],
-    actors,
-    clusters: list[ClaimCluster],
-    contested: list[Contest],
-    groups: list[FigureGroup],
-    matrix: list[StanceCell],
-) -> Story:
+def _story(n: int, members: list[ArticleRef], actors_in: dict[str, set[str]], actor: dict[str, BriefActor]) -> Story:
+    """A story's articles, outlets, headline and key actors; :func:`story_links` adds its links."""
     central = members[0]
     ordered = sorted(members, key=lambda r: (r.date is None, r.date or date.min, r.path))
     ids = [r.id for r in ordered]
-    present = {a.id: len({i for f in a.forms for i in f.article_ids} & set(ids)) for a in actors}
-    key = sorted((a for a in actors if present[a.id]), key=lambda a: (-present[a.id], -len(a.evidence), a.name.casefold()))
+    present: dict[str, int] = defaultdict(int)
+    for article_id in ids:
+        for actor_id in actors_in.get(article_id, ()):
+            present[actor_id] += 1
+    key = sorted(present, key=lambda a: (-present[a], -len(actor[a].evidence), actor[a].name.casefold()))
     return Story(
         id=f"ST{n}",
         headline=central.title,
         headline_by="title of its most central article" if len(members) > 1 else "title of its article",
         article_ids=ids,
         outlets=list(dict.fromkeys(r.outlet for r in ordered if r.outlet)),
-        key_actor_ids=[a.id for a in key[:6]],
-        cluster_ids=[k.id for k in clusters if k.corroboration > 1],
-        contest_ids=[x.id for x in contested],
-        figure_group_ids=[g.id for g in groups],
-        stance_keys=[_cell_key(c) for c in matrix if set(c.article_ids) & set(ids)],
+        key_actor_ids=key[:6],
+        cluster_ids=[],
+        contest_ids=[],
+        figure_group_ids=[],
     )
 
 

@@ -14,7 +14,6 @@ follow-up written in other words still joins its story.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,42 +44,84 @@ class Group:
     """The member most similar to the others (its title heads the story)."""
 
 
+BLOCK = 512
+"""Rows of the similarity matrix computed at a time (keeps memory linear in the articles)."""
+
+
+class _Features:
+    """What the similarity of two articles is computed from, for all articles at once."""
+
+    def __init__(self, inputs: list[StoryInput]):
+        import numpy as np
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        n = len(inputs)
+        docs = [f"{i.title} {i.title} {i.text}" for i in inputs]
+        try:
+            self.text = TfidfVectorizer(stop_words="english").fit_transform(docs).tocsr()
+        except ValueError:  # every word is a stop word: nothing to compare on
+            self.text = sparse.csr_matrix((n, 1))
+        # Actors as a weighted incidence matrix: an actor named in many articles weighs little.
+        index: dict[str, int] = {}
+        rows, cols = [], []
+        for row, i in enumerate(inputs):
+            for actor in sorted(i.actor_ids):
+                rows.append(row)
+                cols.append(index.setdefault(actor, len(index)))
+        incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(index))))
+        df = np.asarray(incidence.sum(axis=0)).ravel()
+        self.weight = np.log1p(n / np.maximum(df, 1))
+        self.actors = incidence
+        self.actor_mass = incidence @ self.weight
+        self.days = np.array([i.date.toordinal() if i.date else np.nan for i in inputs], dtype=float)
+
+    def rows(self, these, those):
+        """Similarity of the articles ``these`` with the articles ``those`` (index arrays; a dense block)."""
+        import numpy as np
+
+        text = (self.text[these] @ self.text[those].T).toarray()
+        shared = (self.actors[these].multiply(self.weight) @ self.actors[those].T).toarray()
+        union = self.actor_mass[these][:, None] + self.actor_mass[those][None, :] - shared
+        actors = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        combined = TEXT_WEIGHT * text + ACTOR_WEIGHT * actors
+        apart = np.abs(self.days[these][:, None] - self.days[those][None, :])
+        extra = np.nan_to_num(np.maximum(apart - CLOSE_DAYS, 0), nan=0.0)
+        combined /= 1 + extra / DRIFT_DAYS
+        combined[np.asarray(these)[:, None] == np.asarray(those)[None, :]] = 1.0
+        return combined
+
+
 def similarity(inputs: list[StoryInput]):
     """The articles' pairwise similarity matrix (numpy array, 1 on the diagonal)."""
+    everything = list(range(len(inputs)))
+    return _Features(inputs).rows(everything, everything)
+
+
+def _components(features: _Features, n: int) -> list[list[int]]:
+    """Articles linked by chains of pairs at least MIN_SIMILARITY alike.
+
+    Average-link clustering joins two groups only when their average similarity reaches
+    the threshold, so at least one pair across them does: no story spans two components,
+    and each component can be clustered on its own.
+    """
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
 
-    n = len(inputs)
-    docs = [f"{i.title} {i.title} {i.text}" for i in inputs]
-    try:
-        matrix = TfidfVectorizer(stop_words="english").fit_transform(docs)
-        text = cosine_similarity(matrix)
-    except ValueError:  # every word is a stop word: nothing to compare on
-        text = np.zeros((n, n))
-
-    df: dict[str, int] = {}
-    for i in inputs:
-        for a in i.actor_ids:
-            df[a] = df.get(a, 0) + 1
-    weight = {a: math.log(1 + n / k) for a, k in df.items()}
-    actors = np.zeros((n, n))
-    for x in range(n):
-        for y in range(x + 1, n):
-            a, b = inputs[x].actor_ids, inputs[y].actor_ids
-            union = sum(weight[k] for k in a | b)
-            if union:
-                actors[x, y] = actors[y, x] = sum(weight[k] for k in a & b) / union
-
-    combined = TEXT_WEIGHT * text + ACTOR_WEIGHT * actors
-    for x in range(n):
-        for y in range(x + 1, n):
-            dx, dy = inputs[x].date, inputs[y].date
-            if dx and dy:
-                extra = max(0, abs((dx - dy).days) - CLOSE_DAYS)
-                combined[x, y] = combined[y, x] = combined[x, y] / (1 + extra / DRIFT_DAYS)
-    np.fill_diagonal(combined, 1.0)
-    return combined
+    rows, cols = [], []
+    everything = list(range(n))
+    for start in range(0, n, BLOCK):
+        block = features.rows(everything[start : start + BLOCK], everything)
+        r, c = np.nonzero(block >= MIN_SIMILARITY)
+        rows.append(r + start)
+        cols.append(c)
+    graph = sparse.csr_matrix((np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    members: list[list[int]] = [[] for _ in range(count)]
+    for index, label in enumerate(labels):
+        members[label].append(index)
+    return members
 
 
 def one_story(inputs: list[StoryInput]) -> list[Group]:
@@ -92,11 +133,20 @@ def group(inputs: list[StoryInput]) -> list[Group]:
     """Stories as groups of input indexes, each group in input order."""
     if not inputs:
         return []
-    if len(inputs) == 1:
-        return [Group([0], 0)]
+    features = _Features(inputs)
+    groups = []
+    for component in _components(features, len(inputs)):
+        groups += _cluster(features, component)
+    return sorted(groups, key=lambda g: g.members[0])
+
+
+def _cluster(features: _Features, component: list[int]) -> list[Group]:
+    """Average-link clustering of one component (indexes into the inputs)."""
+    if len(component) == 1:
+        return [Group(component, component[0])]
     from sklearn.cluster import AgglomerativeClustering
 
-    sim = similarity(inputs)
+    sim = features.rows(component, component)
     labels = AgglomerativeClustering(
         n_clusters=None,
         metric="precomputed",
@@ -104,12 +154,10 @@ def group(inputs: list[StoryInput]) -> list[Group]:
         distance_threshold=1 - MIN_SIMILARITY,
     ).fit_predict(1 - sim)
     members: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        members.setdefault(int(label), []).append(index)
+    for local, label in enumerate(labels):
+        members.setdefault(int(label), []).append(local)
     groups = []
     for found in members.values():
-        def closeness(i: int) -> float:
-            return sum(sim[i, j] for j in found if j != i)
-        central = max(found, key=lambda i: (closeness(i), -i))
-        groups.append(Group(found, central))
-    return sorted(groups, key=lambda g: g.members[0])
+        central = max(found, key=lambda i: (sum(sim[i, j] for j in found if j != i), -i))
+        groups.append(Group([component[i] for i in found], component[central]))
+    return groups

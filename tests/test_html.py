@@ -4,7 +4,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 import stat
 
 import lxml.html
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 from conftest import SEEDS
 from hostile_brief import LINK, SCRIPT, STYLE, TEXT, hostile_brief
 from html_page import located_ids, seeds_run, weekly_page
-from summarize import cli, pipeline
+from summarize import pipeline
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
 from summarize.evidence_spans import Span, runs
 from summarize.render_html import script_json, to_html

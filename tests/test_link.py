@@ -3,7 +3,6 @@ validation and reasks, the fallback by rule, and the package's freedom from topi
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from reference_server import ReferenceServer
