@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from . import escape, markdown, pipeline, redact, render, render_html
+from .bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
@@ -96,13 +97,16 @@ def brief(
     max_retries: Annotated[
         int, typer.Option(min=0, max=10, help="Reasks after an answer fails validation (e.g. a quote not in the article).")
     ] = DEFAULT_MAX_RETRIES,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for one model answer before retrying.")] = DEFAULT_TIMEOUT,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for one model answer before giving up on it: retried against a hosted API; against a local server (localhost, a private address) not sent again, since the server is still working on it.")] = DEFAULT_TIMEOUT,
     retries: Annotated[
         int, typer.Option(min=0, max=20, help="Transport retries per request after a timeout, connection error, HTTP 408/409/429 or 5xx (exponential backoff, honouring Retry-After).")
     ] = DEFAULT_TRANSPORT_RETRIES,
     max_tokens: Annotated[
-        Optional[int], typer.Option(min=1, help="Token budget for the run: no new model call starts once it is spent; the brief lists the articles not processed.")
+        Optional[int], typer.Option(min=1, help="Token budget for the whole run (prompt + completion, all requests): no new model call starts once it is spent; the brief lists the articles not processed. Not the length of one answer: see --max-output-tokens.")
     ] = None,
+    max_output_tokens: Annotated[
+        int, typer.Option(min=64, help="Cap on the length of one answer: every request's max_tokens is derived from its schema and the length of its text, and never more than this. A cut-off answer splits a long text; on a short one it is reported as runaway output.")
+    ] = DEFAULT_MAX_OUTPUT_TOKENS,
     chunk_chars: Annotated[
         int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
     ] = DEFAULT_CHUNK_CHARS,
@@ -180,6 +184,7 @@ def brief(
         transport_retries=retries,
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
+        max_output_tokens=max_output_tokens,
         record=record,
         replay=replay,
         cassettes=cassettes,

@@ -1,8 +1,10 @@
 """Extract one article: prompt, ask, check, ground; split long articles; glean missed figures.
 
 1. The article is split into parts that fit ``chunk_chars`` (one part for most articles).
-   A part whose answer is cut off at the output limit is split again, down to
-   ``MIN_CHUNK_CHARS``; below that the article fails.
+   A part whose answer is cut off is split again, down to ``MIN_CHUNK_CHARS``, only when the
+   part is long for the output limit (:mod:`summarize.bounds`); an answer that reached
+   all the part could need is *runaway* output, and splitting would only multiply it.  The
+   other parts are still asked for; the article then fails, naming the runaway parts.
 2. Each part is asked for with :mod:`summarize.checks` in the reask loop, grounded against
    its own text, and shifted to article offsets; parts are merged and de-duplicated.
 3. The numbers the article states (:mod:`summarize.numbers`) that no figure covers are
@@ -18,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import chunks, checks, ground, numbers, timeline
-from .llm import ModelClient, ModelError, TruncatedAnswer
+from . import bounds, chunks, checks, ground, numbers, timeline
+from .llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
 from .models import (
     Actor,
     Article,
@@ -50,6 +52,11 @@ class BudgetSpent(Exception):
         self.attempts = attempts
 
 
+class RunawayOutput(ModelError):
+    """Answers were cut off where splitting cannot help: they had already had all their text
+    could need, or the part was too short to split."""
+
+
 @dataclass
 class TokenBudget:
     """Stops new model calls once ``limit`` tokens (prompt + completion) are spent."""
@@ -74,11 +81,13 @@ class _Run:
     usage: Usage = field(default_factory=Usage)
     attempts: int = 0
 
-    def ask(self, messages, model, check) -> Any:
+    def ask(self, messages, model, check, source_chars: int) -> Any:
         if self.budget.spent:
             raise BudgetSpent(f"token budget of {self.budget.limit:,} spent", self.usage, self.attempts)
         try:
-            answer = self.client.structured(messages, model, context={"check": check}, max_retries=self.max_retries)
+            answer = self.client.structured(
+                messages, model, context={"check": check}, max_retries=self.max_retries, source_chars=source_chars
+            )
         except ModelError as err:  # it carries what the failed calls cost: report the article's total
             self._account(err.usage, err.attempts)
             err.usage, err.attempts = self.usage, self.attempts
@@ -106,19 +115,24 @@ def extract_article(
     items: dict[str, list] = {kind: [] for kind in checks.KINDS}
     done = 0
     queue = list(parts)
+    cut_parts: list[tuple[chunks.Part, TruncatedAnswer, bool]] = []
     while queue:
         part = queue.pop(0)
         try:
             found = _extract_part(run, part, len(parts))
-        except TruncatedAnswer:
-            if len(part.text) <= chunks.MIN_CHUNK_CHARS:
-                raise
+        except TruncatedAnswer as cut:
+            ran_away = bounds.ran_away(ExtractionDraft, len(part.text), cut.cut_at)
+            if ran_away or len(part.text) <= chunks.MIN_CHUNK_CHARS:
+                cut_parts.append((part, cut, ran_away))
+                continue
             halves = chunks.split(part.text, max(len(part.text) // 2, chunks.MIN_CHUNK_CHARS))
             queue[:0] = [chunks.Part(part.start + h.start, h.text) for h in halves]
             continue
         done += 1
         for kind in checks.KINDS:
             items[kind].extend(found[kind])
+    if cut_parts:
+        raise RunawayOutput(_runaway_reason(cut_parts, done, client.settings.mode), run.attempts, run.usage)
 
     actors = [a.model_copy(update={"mentions": _mentions(article.text, a)}) for a in _dedupe_actors(items["actors"])]
     claims = _dedupe(items["claims"], lambda c: (name_key(c.speaker), c.evidence.start, c.evidence.quote))
@@ -152,6 +166,19 @@ def extract_article(
     )
 
 
+def _runaway_reason(cut_parts: list[tuple[chunks.Part, TruncatedAnswer, bool]], answered: int, mode: str) -> str:
+    """One plain sentence: which text, what happened to its answer, what to try."""
+    part, cut, ran_away = cut_parts[0]
+    where = f"characters {part.start:,}–{part.start + len(part.text):,}"
+    others = f" (and {len(cut_parts) - 1} more part(s))" if len(cut_parts) > 1 else ""
+    if ran_away:
+        what = f"runaway output on {where}{others}: {cut}, more than that text can need"
+    else:
+        what = f"{cut}, even for {where}{others}, a part too short to split further"
+    kept = f"; {answered} other part(s) answered, but the article is incomplete without it" if answered else ""
+    return f"{what}{kept}. Try a larger model or another --mode ({OTHER_MODES[mode]})"
+
+
 def _mentions(text: str, actor: Actor) -> int:
     """How often any form of the actor's name occurs as whole words in the text."""
     forms = sorted({f for f in (actor.name, *actor.aliases) if f.strip()}, key=len, reverse=True)
@@ -161,7 +188,7 @@ def _mentions(text: str, actor: Actor) -> int:
 
 def _extract_part(run: _Run, part: chunks.Part, total_parts: int) -> dict[str, list]:
     prompt = extraction_prompt(run.article, part.text, part=(part.start, total_parts) if total_parts > 1 else None)
-    draft = run.ask(prompt.messages, ExtractionDraft, checks.validator(part.text))
+    draft = run.ask(prompt.messages, ExtractionDraft, checks.validator(part.text), len(part.text))
     return _ground(run.article, draft, part.text, part.start)
 
 
@@ -183,8 +210,9 @@ def _ground(article: Article, answer: Any, text: str, offset: int, known: set[st
 
 def _glean(run: _Run, missing: list[numbers.Mention], known: set[str]) -> list[Figure]:
     text = run.article.text
-    prompt = gleaning_prompt(run.article, [_context(text, m, 80) for m in missing])
-    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known))
+    passages = [_context(text, m, 80) for m in missing]
+    prompt = gleaning_prompt(run.article, passages)
+    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known), sum(map(len, passages)))
     return _ground(run.article, answer, text, 0, known)["figures"]
 
 

@@ -13,9 +13,14 @@ Two retry loops, kept apart:
   up, the last answer is parsed without the checks so that its items can be kept and
   marked unverified.
 
-An answer cut off at the output limit (``finish_reason=length``) raises
-:class:`TruncatedAnswer` and a refusal or content filter raises :class:`Refused`; neither is
-retried.  Every HTTP answer's tokens are counted, failed attempts included.
+Every request carries a ``max_tokens`` (:mod:`summarize.bounds`).  An answer cut off at it
+(:func:`summarize.screen.cut_off`: ``finish_reason=length``, the limit reached, or JSON
+ending mid-value) raises :class:`TruncatedAnswer` and a refusal or content filter raises
+:class:`Refused`; neither is retried.  An error that cannot change on retry (the endpoint
+does not support the ``--mode``'s request format) is final and names the mode to try.  A
+request that timed out against a local endpoint is not sent again: the server is most
+likely still working on it.  Every HTTP answer's tokens are counted, failed attempts
+included, and requests given up on are counted as abandoned (their tokens are unknown).
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from instructor.core import Instructor, InstructorError, InstructorRetryExceptio
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from . import bounds, screen
+from .endpoint import is_local
 from .models import Usage
 
 Mode = Literal["tools", "json_schema", "md_json"]
@@ -49,6 +56,13 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_TRANSPORT_RETRIES = 4
 RETRYABLE_STATUS = {408, 409, 429}  # and every 5xx
+OTHER_MODES = {"tools": "json_schema or md_json", "json_schema": "md_json or tools", "md_json": "tools or json_schema"}
+_MODE_FEATURES = {
+    "tools": re.compile(r"\btools?\b|tool_choice|function", re.I),
+    "json_schema": re.compile(r"response_format|json_schema", re.I),
+    "md_json": re.compile(r"(?!)"),  # plain chat: nothing mode-specific to reject
+}
+_REJECTED = re.compile(r"not supported|does not support|unsupported|not implemented|invalid|validation error|input should be|unknown|not allowed", re.I)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -65,6 +79,8 @@ class ModelSettings:
     api_key: str
     timeout: float = DEFAULT_TIMEOUT
     transport_retries: int = DEFAULT_TRANSPORT_RETRIES
+    max_output_tokens: int = bounds.DEFAULT_MAX_OUTPUT_TOKENS
+    """Cap on the ``max_tokens`` of any one request."""
     max_wait: float = 60.0
     """Longest pause between transport retries, Retry-After included."""
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
@@ -92,7 +108,12 @@ class ModelError(Exception):
 
 
 class TruncatedAnswer(ModelError):
-    """The answer hit the model's output limit (finish_reason=length)."""
+    """The answer was cut off before it was finished.  ``cut_at``: its completion tokens,
+    or the limit sent when the endpoint reported none."""
+
+    def __init__(self, message: str, attempts: int = 0, usage: Usage | None = None, cut_at: int = 0):
+        super().__init__(message, attempts, usage)
+        self.cut_at = cut_at
 
 
 class Refused(ModelError):
@@ -104,7 +125,9 @@ class KeyRefused(ModelError):
 
 
 class _Truncated(Exception):
-    pass
+    def __init__(self, message: str, cut_at: int):
+        super().__init__(message)
+        self.cut_at = cut_at
 
 
 class _Refused(Exception):
@@ -121,6 +144,7 @@ class ModelClient:
         self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
         self._tally = Usage()
         self._answers = 0
+        self._local = is_local(settings.base_url)
 
     # ------------------------------------------------------------------ transport
 
@@ -128,23 +152,34 @@ class ModelClient:
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.transport_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(self._retryable),
             sleep=self.settings.sleep,
             before_sleep=self._count_retry,
             reraise=True,
         )
         response = retrying(self._send_once, *args, **kwargs)
         choice = response.choices[0]
-        if choice.finish_reason == "length":
-            raise _Truncated("the answer was cut off at the model's output limit (finish_reason=length)")
         refusal = getattr(choice.message, "refusal", None)
         if refusal or choice.finish_reason == "content_filter":
             raise _Refused(_first_line(refusal or "the provider's content filter stopped the answer"))
+        limit = kwargs.get("max_tokens")
+        why = screen.cut_off(response, self.settings.mode, limit)
+        if why:
+            raise _Truncated(f"the answer was cut off: {why}", screen.completion_tokens(response) or limit or 0)
+        if self.settings.mode == "md_json" and choice.message.content:
+            unreadable = screen.unreadable(choice.message.content)
+            if unreadable:
+                # Reasked as "not valid JSON"; the text instructor refuses to search is not resent.
+                choice.message.content = f"(an answer of {len(choice.message.content):,} characters: {unreadable})"
         return response
 
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
         self._tally.requests += 1
-        response = self._raw.chat.completions.create(*args, **kwargs)
+        try:
+            response = self._raw.chat.completions.create(*args, **kwargs)
+        except (openai.APITimeoutError, KeyboardInterrupt):
+            self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
+            raise
         self._answers += 1
         usage = getattr(response, "usage", None)
         self._tally.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -158,6 +193,19 @@ class ModelClient:
             self.settings.on_retry(
                 f"retry {state.attempt_number}/{self.settings.transport_retries} in {state.next_action.sleep:.1f} s: {why}"
             )
+
+    def _retryable(self, exc: BaseException) -> bool:
+        if self._local and isinstance(exc, openai.APITimeoutError):
+            return False  # a resent request would queue behind the one the server is still on
+        return _retryable(exc) and self._unsupported(exc) is None
+
+    def _unsupported(self, exc: BaseException) -> str | None:
+        """The endpoint's words when it rejects the request format of this ``--mode``."""
+        if not isinstance(exc, openai.APIStatusError) or exc.status_code in (401, 403, 404, 408, 409, 429):
+            return None
+        detail = _detail(exc)
+        mode = self.settings.mode
+        return detail if _MODE_FEATURES[mode].search(detail) and _REJECTED.search(detail) else None
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -175,9 +223,15 @@ class ModelClient:
         response_model: type[T],
         context: dict[str, Any],
         max_retries: int,
+        source_chars: int | None = None,
     ) -> Answer:
-        """Ask for ``response_model``; reask up to ``max_retries`` times on validation errors."""
+        """Ask for ``response_model``; reask up to ``max_retries`` times on validation errors.
+
+        ``source_chars``: the length of the text the answer is about (default: the whole
+        prompt); with the schema it sets the answer's token limit."""
         self._tally, self._answers = Usage(), 0
+        if source_chars is None:
+            source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
             value, _ = self._client.chat.completions.create_with_completion(
                 model=self.settings.model,
@@ -185,6 +239,7 @@ class ModelClient:
                 response_model=response_model,
                 max_retries=max_retries,
                 temperature=0,
+                max_tokens=bounds.output_limit(response_model, source_chars, self.settings.max_output_tokens),
                 context=context,
             )
         except InstructorRetryException as err:
@@ -195,8 +250,12 @@ class ModelClient:
             try:
                 value = _parse_completion(err.last_completion, response_model, self.settings.mode)
             except (ValidationError, ValueError) as parse_err:
+                last = err.failed_attempts[-1].exception if err.failed_attempts else parse_err
                 raise ModelError(
-                    f"no valid answer after {attempts} attempts: {_first_line(str(err))}", attempts, self._usage()
+                    f"no usable answer after {attempts} attempts: the last one {_plain_problem(last)}; "
+                    f"try a larger model or another --mode ({OTHER_MODES[self.settings.mode]})",
+                    attempts,
+                    self._usage(),
                 ) from parse_err
             return Answer(value, attempts, self._usage())
         except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
@@ -209,10 +268,21 @@ class ModelClient:
     def _error(self, err: BaseException) -> ModelError:
         usage, attempts = self._usage(), self._answers
         if isinstance(err, _Truncated):
-            return TruncatedAnswer(str(err), attempts, usage)
+            return TruncatedAnswer(str(err), attempts, usage, err.cut_at)
         if isinstance(err, _Refused):
             return Refused(f"the model refused: {err}", attempts, usage)
+        unsupported = self._unsupported(err)
+        if unsupported is not None:
+            status = getattr(err, "status_code", "?")
+            return ModelError(
+                f"the endpoint does not accept --mode {self.settings.mode} (HTTP {status}: {unsupported}); "
+                f"try --mode {OTHER_MODES[self.settings.mode]}",
+                attempts,
+                usage,
+            )
         message = _api_error_message(err, self.settings.timeout)
+        if self._local and isinstance(err, openai.APITimeoutError):
+            message += "; not sent again while the local server may still be working on it"
         if usage.transport_retries:
             message += f" (after {usage.requests} requests)"
         kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
@@ -305,6 +375,21 @@ def _api_error_message(err: BaseException, timeout: float) -> str:
             return "the account has no quota left (HTTP 429 insufficient_quota): add credit or use another key"
         return f"the endpoint answered HTTP {err.status_code}: {_detail(err)}"
     return _first_line(str(err))
+
+
+def _plain_problem(exc: BaseException) -> str:
+    """What was wrong with an answer, in one short clause."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False)
+        first = errors[0] if errors else {"type": "", "msg": str(exc), "loc": ()}
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        if first["type"] == "json_invalid":
+            return f"was not valid JSON: {_first_line(first['msg'].removeprefix('Invalid JSON: '), 120)}"
+        where = ".".join(str(p) for p in first["loc"]) or "the answer"
+        return f"did not fit the schema: {where}: {_first_line(first['msg'], 120)}{more}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"was not valid JSON: {exc.msg} at character {exc.pos}"
+    return f"was unusable: {_first_line(str(exc), 120)}"
 
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)

@@ -443,7 +443,8 @@ def _appendix(ctx: _Context) -> list[str]:
         "### Usage",
         "",
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
-        f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}.",
+        f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}."
+        + (f" {u.abandoned} request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." if u.abandoned else ""),
         "",
     ]
     return out

@@ -173,6 +173,10 @@ class Usage(_Strict):
     completion_tokens: int = 0
     reasks: int = Field(default=0, description="Requests that asked the model to fix a rejected answer.")
     transport_retries: int = Field(default=0, description="Requests repeated after a timeout, 429 or 5xx.")
+    abandoned: int = Field(
+        default=0,
+        description="Requests given up on (timed out or cancelled): the tokens the server spent on them are not counted.",
+    )
 
     @property
     def total_tokens(self) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from pathlib import Path
 
-from . import cache, chunks, extract, link, load, merge, recording, redact, synthesize
+from . import bounds, cache, chunks, extract, link, load, merge, recording, redact, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
@@ -50,6 +50,8 @@ class Options:
     chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS
     max_tokens: int | None = None
     """Stop starting model calls once this many tokens are spent."""
+    max_output_tokens: int = bounds.DEFAULT_MAX_OUTPUT_TOKENS
+    """Cap on one answer's length (each request's max_tokens is at most this)."""
     sleep: Callable[[float], None] | None = None
     """How to wait between transport retries (tests pass a recorder)."""
     record: bool = False
@@ -129,7 +131,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         raise ConfigError("--record and --replay contradict each other: pick one")
     replay_asked = options.replay or (options.cassettes is not None and not options.record)
 
-    waits: dict = {"on_retry": progress.notice}
+    waits: dict = {"on_retry": progress.notice, "max_output_tokens": options.max_output_tokens}
     if options.sleep:
         waits["sleep"] = options.sleep
     if configured and not replay_asked:

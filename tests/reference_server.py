@@ -19,7 +19,9 @@ entry mapped onto the ids of the request by names and quotes; with no entry that
 it answers HTTP 404.
 
 Token usage in its answers is an estimate (words and punctuation marks counted), so the
-usage a replayed brief shows is in the right range but is not any tokenizer's count.
+usage a replayed brief shows is in the right range but is not any tokenizer's count.  Like
+a real server it honours ``max_tokens``: a longer answer is cut there with
+``finish_reason=length``.
 
 Faults are scripted per article, one per request, in order: ``ReferenceServer(faults={id:
 ["429", "bad_quote"]})``; a fault ending in ``_always`` repeats.  See ``FAULTS``.
@@ -52,7 +54,11 @@ FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
     "500": "HTTP 500",
     "hang": "answer only after `hang_seconds` (past the client's timeout)",
-    "malformed_json": "tool arguments / content that are not JSON",
+    "malformed_json": "tool arguments / content that are not JSON (`=` in place of the first `:`)",
+    "cut_unflagged": "half an answer, its JSON ending mid-string, with finish_reason tool_calls / stop (llama-cpp-python)",
+    "runaway": "one item repeated until `max_tokens`, reported as finish_reason tool_calls / stop",
+    "garbage": "brackets that never make JSON (md_json: more than instructor's extraction will search)",
+    "format_unsupported": "HTTP 500 saying the request's response_format / tools are not supported (llama-cpp-python)",
     "schema_invalid": "JSON without the required `claims` list",
     "bad_quote": "the first claim's quote is not in the article",
     "bad_value": "the first figure's value is ten times what its quote states",
@@ -133,6 +139,8 @@ class ReferenceServer:
             return 429, _error("You exceeded your current quota.", "insufficient_quota"), {}
         if fault == "auth":
             return 401, _error("Incorrect API key provided.", "invalid_api_key"), {}
+        if fault == "format_unsupported":
+            return 500, _error(_unsupported(body), "server_error"), {}
         if fault == "hang":
             time.sleep(self.hang_seconds)
         annotation = self._annotation(article_id, text)
@@ -150,9 +158,22 @@ class ReferenceServer:
         payload = json.dumps(_apply(fault, answer), ensure_ascii=False)
         finish = "stop"
         if fault == "malformed_json":
-            payload = payload[: len(payload) // 2] + " …not json"
+            payload = payload.replace(":", " =", 1)
         if fault == "truncated":
             payload, finish = payload[: len(payload) // 2], "length"
+        if fault == "cut_unflagged":
+            opening = '"quote": "'
+            payload = payload[: payload.index(opening, len(payload) // 2) + len(opening) + 5]
+        if fault == "runaway":
+            item = json.dumps(answer["actors"][0], ensure_ascii=False)
+            copies = (body.get("max_tokens") or 4096) // approx_tokens(item) + 2
+            payload = '{"actors": [' + ", ".join([item] * copies)
+        if fault == "garbage":
+            payload = "{ " * 3000
+        limit = body.get("max_tokens")
+        if limit and approx_tokens(payload) > limit:
+            payload = _first_tokens(payload, limit)
+            finish = "stop" if fault == "runaway" else "length"
         refusal = "I can't help with that request." if fault == "refusal" else None
         prompt_tokens = approx_tokens(json.dumps(body, ensure_ascii=False))
         return 200, _completion(body, payload, prompt_tokens, finish, refusal), {}
@@ -306,6 +327,22 @@ def _apply(fault: str | None, answer: dict) -> dict:
     if fault == "schema_invalid":
         answer.pop("claims", None)
     return answer
+
+
+def _first_tokens(text: str, count: int) -> str:
+    """The start of ``text`` holding ``count`` tokens as :func:`approx_tokens` counts them."""
+    ends = [m.end() for m in re.finditer(r"\w+|[^\w\s]", text)]
+    return text[: ends[count - 1]] if count <= len(ends) else text
+
+
+def _unsupported(body: dict) -> str:
+    """What llama-cpp-python's server says about a request format it does not validate."""
+    if body.get("response_format"):
+        kind = body["response_format"].get("type")
+        return f"1 validation error for CreateChatCompletionRequest response_format.type Input should be 'text' or 'json_object' [type=literal_error, input_value='{kind}']"
+    if body.get("tools"):
+        return "tool_choice: this server does not support tools"
+    return "internal error"
 
 
 def _error(message: str, code: str | None = None) -> dict:

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import SEED_000, SEED_002, SEEDS
 from reference_server import ReferenceServer
-from summarize import pipeline
+from summarize import bounds, pipeline, render
+from summarize.llm import OTHER_MODES
 
 MODEL = "reference-annotations"
 
@@ -70,9 +71,21 @@ def test_500_every_time_fails_after_the_transport_retries_with_the_count():
     intact(brief)
 
 
-def test_a_hang_past_the_timeout_is_retried():
+def test_a_hang_past_the_timeout_is_retried_against_a_hosted_api(monkeypatch):
+    monkeypatch.setattr("summarize.llm.is_local", lambda base_url: False)
     brief, waits, served = run(["hang"], timeout=0.3)
     assert not brief.failed and brief.usage.transport_retries == 1 and len(waits) == 1
+    assert brief.usage.abandoned == 1
+    intact(brief)
+
+
+def test_a_hang_past_the_timeout_is_not_stacked_on_a_local_server():
+    brief, waits, served = run(["hang"], timeout=0.3)
+    assert waits == [] and [f for a, f in served if a == SEED_000] == ["hang"]
+    reason = failure(brief).reason
+    assert "no answer within 0.3 s" in reason and "not sent again while the local server may still be working on it" in reason
+    assert brief.usage.abandoned == 1 and brief.usage.transport_retries == 0
+    assert "1 request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." in render.to_markdown(brief)
     intact(brief)
 
 
@@ -105,6 +118,16 @@ def test_a_value_still_wrong_after_the_reasks_is_shown_unverified_with_the_reaso
     intact(brief, SEED_000)
 
 
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+def test_json_ending_mid_string_is_a_cut_off_answer_whatever_finish_reason_says(mode):
+    brief, _, served = run(["cut_unflagged"], mode=mode)
+    assert not brief.failed and brief.usage.reasks == 0  # not reasked whole: split like any cut-off answer
+    faults = [f for a, f in served if a == SEED_000]
+    assert faults[0] == "cut_unflagged" and len(faults) == 5
+    assert any(f.form == "Marc Rutte" for a in brief.actors for f in a.forms)
+    intact(brief)
+
+
 def test_a_truncated_answer_splits_the_article_instead_of_asking_again():
     brief, _, served = run(["truncated"])
     assert not brief.failed
@@ -119,8 +142,73 @@ def test_a_truncated_answer_splits_the_article_instead_of_asking_again():
 def test_an_answer_truncated_every_time_fails_with_the_reason():
     brief, _, served = run(["truncated_always"])
     failed = failure(brief)
-    assert "cut off at the model's output limit" in failed.reason
+    assert failed.reason.startswith("the answer was cut off: the endpoint stopped it at its output limit (finish_reason=length")
+    assert "a part too short to split further" in failed.reason and "Try a larger model" in failed.reason
     assert failed.attempts == len([a for a, _ in served if a == SEED_000]) > 1
+    intact(brief)
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+def test_runaway_output_fails_the_article_without_splitting_it(mode):
+    brief, waits, served = run(["runaway"], mode=mode)
+    failed = failure(brief)
+    assert [f for a, f in served if a == SEED_000] == ["runaway"]  # one bounded request, no split
+    assert failed.reason.startswith("runaway output on characters 0–3,977: the answer was cut off: it used all")
+    assert f"another --mode ({OTHER_MODES[mode]})" in failed.reason
+    assert failed.attempts == 1 and waits == []
+    intact(brief)
+
+
+def test_runaway_output_on_one_part_still_tries_the_others(tmp_path):
+    from synthetic import write_article
+
+    path, article_id = write_article(tmp_path / "in", tmp_path / "ann", "long.txt", paragraphs=40)
+    with ReferenceServer(annotations=tmp_path / "ann", faults={article_id: ["runaway"]}) as server:
+        options = pipeline.Options(folder=tmp_path / "in", model=MODEL, base_url=server.base_url, chunk_chars=2_000, summary=False)
+        brief = pipeline.brief_folder(options, env={}).brief
+        served = [f for a, f in server.served if a == article_id]
+        sent = [r["max_tokens"] for r in server.requests]
+    [failed] = brief.failed
+    assert served[0] == "runaway" and len(served) >= 3 and set(served[1:]) == {None}
+    assert f"{len(served) - 1} other part(s) answered" in failed.reason
+    assert failed.attempts == len(served) and brief.usage.requests == len(served)
+    assert max(sent) < bounds.DEFAULT_MAX_OUTPUT_TOKENS  # each bounded by its part, not by the cap
+
+
+def test_every_request_carries_a_max_tokens_from_its_schema_and_text(seed_articles):
+    from summarize.models import ExtractionDraft
+
+    with ReferenceServer() as server:
+        pipeline.brief_folder(pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url), env={})
+        sent = [r.get("max_tokens") for r in server.requests]
+    assert all(sent) and len(sent) == 5
+    extraction = [bounds.output_limit(ExtractionDraft, len(a.text)) for a in seed_articles.values()]
+    assert set(extraction) <= set(sent) and len(set(sent)) >= 3  # extraction, gleaning and summary differ
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+def test_garbage_brackets_are_reasked_in_every_mode(mode):
+    brief, _, served = run(["garbage"], mode=mode)
+    assert not brief.failed and brief.usage.reasks == 1
+    intact(brief)
+
+
+def test_garbage_every_time_fails_with_the_last_answers_problem_said_plainly():
+    brief, _, served = run(["garbage_always"], mode="md_json")
+    reason = failure(brief).reason
+    assert reason.startswith("no usable answer after 3 attempts: the last one was not valid JSON")
+    assert "<failed_attempts>" not in reason and "<generation" not in reason
+    assert "try a larger model or another --mode (tools or json_schema)" in reason
+    intact(brief)
+
+
+@pytest.mark.parametrize("mode, alternative", [("json_schema", "md_json or tools"), ("tools", "json_schema or md_json")])
+def test_a_request_format_the_endpoint_rejects_is_final_and_names_the_mode_to_try(mode, alternative):
+    brief, waits, served = run(["format_unsupported_always"], mode=mode)
+    reason = failure(brief).reason
+    assert reason.startswith(f"the endpoint does not accept --mode {mode} (HTTP 500:")
+    assert reason.endswith(f"try --mode {alternative}")
+    assert waits == [] and [f for a, f in served if a == SEED_000] == ["format_unsupported"]
     intact(brief)
 
 
@@ -184,7 +272,7 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
     failed = out[out.index("## Failed articles") : out.index("## Usage")]
     assert "a\\_refused.txt | extract | 1 | the model refused" in failed
     assert "b\\_quota.txt | extract | 1 | the account has no quota left" in failed
-    assert "c\\_truncated.txt | extract |" in failed and "cut off at the model's output limit" in failed
+    assert "c\\_truncated.txt | extract |" in failed and "the answer was cut off" in failed
     for fine in ("d_bad_value", "e_reasked", "f_clean"):
         assert fine not in failed
     unverified = out[out.index("## Unverified") : out.index("## Failed articles")]

@@ -12,7 +12,11 @@ def test_a_30000_word_article_is_split_and_merged_with_whole_article_offsets(tmp
     article = load_article(path)
     assert len(article.text.split()) > 30_000
     with ReferenceServer(annotations=tmp_path / "ann") as server:
-        client = ModelClient(ModelSettings(model="reference-annotations", mode="tools", base_url=server.base_url, api_key="k"))
+        # Room for a whole part's answer: splitting on a cut-off answer is tested in test_faults.
+        settings = ModelSettings(
+            model="reference-annotations", mode="tools", base_url=server.base_url, api_key="k", max_output_tokens=32_768
+        )
+        client = ModelClient(settings)
         result = extract_article(article, client, chunk_chars=24_000)
         requests = len(server.requests)
     assert result.parts == requests >= 8  # no gleaning needed: every number has its figure
