@@ -165,9 +165,10 @@ class ReferenceServer:
             opening = '"quote": "'
             payload = payload[: payload.index(opening, len(payload) // 2) + len(opening) + 5]
         if fault == "runaway":
-            item = json.dumps(answer["actors"][0], ensure_ascii=False)
+            kind = next(k for k, items in answer.items() if items)
+            item = json.dumps(answer[kind][0], ensure_ascii=False)
             copies = (body.get("max_tokens") or 4096) // approx_tokens(item) + 2
-            payload = '{"actors": [' + ", ".join([item] * copies)
+            payload = f'{{"{kind}": [' + ", ".join([item] * copies)
         if fault == "garbage":
             payload = "{ " * 3000
         limit = body.get("max_tokens")

@@ -186,6 +186,15 @@ def test_every_request_carries_a_max_tokens_from_its_schema_and_text(seed_articl
     assert set(extraction) <= set(sent) and len(set(sent)) >= 3  # extraction, gleaning and summary differ
 
 
+def test_a_cut_off_gleaning_answer_keeps_the_extraction_and_lists_the_numbers_missing():
+    brief, _, served = run(["omit_figures", "runaway"])
+    assert not brief.failed and [f for a, f in served if a == SEED_000] == ["omit_figures", "runaway"]
+    [coverage] = [c for c in brief.coverage if c.article_id == SEED_000]
+    assert coverage.found == 0 and coverage.stated == len(coverage.missing) > 0
+    assert any(f.form == "Marc Rutte" for a in brief.actors for f in a.forms)
+    intact(brief)
+
+
 @pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
 def test_garbage_brackets_are_reasked_in_every_mode(mode):
     brief, _, served = run(["garbage"], mode=mode)
