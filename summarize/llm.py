@@ -275,7 +275,7 @@ class ModelClient:
         if unsupported is not None:
             status = getattr(err, "status_code", "?")
             return ModelError(
-                f"the endpoint does not accept --mode {self.settings.mode} (HTTP {status}: {unsupported}); "
+                f"the endpoint does not accept --mode {self.settings.mode} (HTTP {status}: {_first_line(unsupported, 140)}); "
                 f"try --mode {OTHER_MODES[self.settings.mode]}",
                 attempts,
                 usage,

@@ -340,7 +340,10 @@ def _unsupported(body: dict) -> str:
     """What llama-cpp-python's server says about a request format it does not validate."""
     if body.get("response_format"):
         kind = body["response_format"].get("type")
-        return f"1 validation error for CreateChatCompletionRequest response_format.type Input should be 'text' or 'json_object' [type=literal_error, input_value='{kind}']"
+        return (
+            "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+            f"'msg': \"Input should be 'text' or 'json_object'\", 'input': '{kind}'}}"
+        )
     if body.get("tools"):
         return "tool_choice: this server does not support tools"
     return "internal error"
