@@ -5,7 +5,7 @@ import pytest
 
 from conftest import SEED_000, SEED_002, SEEDS
 from reference_server import ReferenceServer
-from summarize import bounds, pipeline, render
+from summarize import bounds, markdown, pipeline
 from summarize.llm import OTHER_MODES
 
 MODEL = "reference-annotations"
@@ -85,7 +85,7 @@ def test_a_hang_past_the_timeout_is_not_stacked_on_a_local_server():
     reason = failure(brief).reason
     assert "no answer within 0.3 s" in reason and "not sent again while the local server may still be working on it" in reason
     assert brief.usage.abandoned == 1 and brief.usage.transport_retries == 0
-    assert "1 request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." in render.to_markdown(brief)
+    assert "1 request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." in markdown.to_markdown(brief)
     intact(brief)
 
 
