@@ -181,7 +181,8 @@ def test_every_request_carries_a_max_tokens_from_its_schema_and_text(seed_articl
     with ReferenceServer() as server:
         pipeline.brief_folder(pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url), env={})
         sent = [r.get("max_tokens") for r in server.requests]
-    assert all(sent) and len(sent) == 5
+    assert all(sent) and len(sent) == 6  # two extractions, two gleanings, the links, the summary
+    assert max(sent) <= bounds.DEFAULT_MAX_OUTPUT_TOKENS
     extraction = [bounds.output_limit(ExtractionDraft, len(a.text)) for a in seed_articles.values()]
     assert set(extraction) <= set(sent) and len(set(sent)) >= 3  # extraction, gleaning and summary differ
 
