@@ -219,7 +219,8 @@ def _quoted_once(ctx: _Context, evidence: list[Evidence]) -> list[str]:
 def _story_section(ctx: _Context, story: Story) -> list[str]:
     """A story's strongest items; one closing line counts what only the appendix holds."""
     ids = set(story.article_ids)
-    out = [f"## {cell(story.headline)} · {story.id}", ""]
+    cited = f" (headline from {', '.join(story.headline_cites)})" if story.headline_by == "model" else ""
+    out = [f"## {cell(story.headline)} · {story.id}{cited}", ""]
     out.append(
         "Articles: "
         + "; ".join(f"{cell(ctx.article[a].title)} — {ctx.source(a)}{' ⚑' if ctx.article[a].date is None else ''}" for a in story.article_ids)
@@ -244,7 +245,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "Corroborated",
         [
             [f"- {cell(k.text)} — {_plural(k.corroboration, 'article')}; {cell(', '.join(k.sources))} · {k.id} ({k.made_by})"]
-            + [f"  - {q}" for q in _quoted_once(ctx, [ctx.claim[c].evidence for c in k.claim_ids])[:2]]
+            + [f"  - {q}" for q in _quoted_once(ctx, [ctx.claim[c].evidence for c in k.claim_ids])[:1]]
             for k in clusters
         ],
         "corroborated",
@@ -284,8 +285,10 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "stances",
         "contested issue(s)",
     )
+    on_issue = {s for i in issues for s in i.stance_ids}  # shown above; not again cell by cell
     cells = sorted(
-        (c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())
+        (c for c in ctx.brief.stance_matrix if set(c.article_ids) & ids and not set(c.stance_ids) <= on_issue),
+        key=lambda c: (-len(c.stance_ids), c.holder.casefold()),
     )
     section(
         "Who stands where",

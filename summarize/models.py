@@ -333,15 +333,24 @@ class SummarySentence(_Strict):
     cites: list[str] = Field(description="Ids of the brief items the sentence rests on (A1, C3, X1, F2...).")
 
 
+class StoryHeadline(_Strict):
+    story_id: str = Field(description="The story's id (ST1, ST2...).")
+    headline: str = Field(description="A short, factual headline for the story, as a news editor would write it.")
+    cites: list[str] = Field(description="Ids of the brief items the headline rests on.")
+
+
 class SummaryDraft(_Checked):
-    """A short executive summary of a brief, every sentence citing brief item ids."""
+    """A short executive summary of a brief, every sentence citing brief item ids, and a
+    cited headline for each story."""
 
     sentences: list[SummarySentence]
+    headlines: list[StoryHeadline] = Field(default_factory=list, description="One headline per story listed in the brief.")
 
 
 class Summary(_Strict):
     sentences: list[SummarySentence] = Field(description="Only sentences whose every citation exists in the brief.")
-    dropped: int = Field(default=0, description="Sentences left out because they cited no existing item.")
+    dropped: int = Field(default=0, description="Sentences (and headlines) left out because they cited no existing item.")
+    headlines: list[StoryHeadline] = Field(default_factory=list, description="Model-written story headlines whose citations all exist.")
     prompt_version: str
     usage: Usage
 
@@ -369,7 +378,8 @@ class Story(_Strict):
 
     id: str
     headline: str
-    headline_by: str = Field(description="How the headline was chosen, e.g. 'title of its most central article'.")
+    headline_by: str = Field(description="How the headline was chosen: 'model' (cited) or 'title of its most central article'.")
+    headline_cites: list[str] = Field(default_factory=list, description="With a model-written headline: the ids it rests on.")
     article_ids: list[str] = Field(description="In date order (undated last).")
     outlets: list[str]
     key_actor_ids: list[str] = Field(description="Actors named in most of its articles, most present first.")

@@ -420,7 +420,7 @@ def _with_summary(
         return skip(f"no summary: {redact.text(str(err))}")
     except recording.BadRecording as err:
         return skip(f"no summary: {err}")
-    return brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)})
+    return synthesize.with_headlines(brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)}))
 
 
 def _with_links(

@@ -14,42 +14,86 @@ from .prompting import summary_prompt
 
 
 def citable_ids(brief: Brief) -> set[str]:
-    groups = (brief.actors, brief.claims, brief.figures, brief.stances, brief.claim_clusters, brief.contested, brief.figure_groups)
+    groups = (
+        brief.actors,
+        brief.claims,
+        brief.figures,
+        brief.stances,
+        brief.claim_clusters,
+        brief.contested,
+        brief.figure_groups,
+        brief.issues,
+    )
     return {item.id for group in groups for item in group}
 
 
-def citation_problems(draft: SummaryDraft, known: set[str]) -> list[str]:
+def citation_problems(draft: SummaryDraft, known: set[str], stories: set[str] | None = None) -> list[str]:
+    """One line per sentence or headline citing nothing, or an id the brief does not have
+    (and per headline for a story the brief does not have, or a story headlined twice)."""
     problems = []
-    for index, sentence in enumerate(draft.sentences):
-        unknown = [c for c in sentence.cites if c not in known]
+    cited = [(f"sentences[{i}]", s.cites) for i, s in enumerate(draft.sentences)]
+    cited += [(f"headlines[{i}]", h.cites) for i, h in enumerate(draft.headlines)]
+    for where, cites in cited:
+        unknown = [c for c in cites if c not in known]
         if unknown:
-            problems.append(f"sentences[{index}]: {', '.join(unknown)} not in the brief")
-        elif not sentence.cites:
-            problems.append(f"sentences[{index}]: cites nothing")
+            problems.append(f"{where}: {', '.join(unknown)} not in the brief")
+        elif not cites:
+            problems.append(f"{where}: cites nothing")
+    if stories is not None:
+        seen: set[str] = set()
+        for i, h in enumerate(draft.headlines):
+            if h.story_id not in stories:
+                problems.append(f"headlines[{i}]: story {h.story_id} is not in the brief")
+            elif h.story_id in seen:
+                problems.append(f"headlines[{i}]: story {h.story_id} has a headline already")
+            seen.add(h.story_id)
     return problems
 
 
-def _validator(known: set[str]):
+def _validator(known: set[str], stories: set[str]):
     return checks.raising(
-        lambda draft: citation_problems(draft, known),
+        lambda draft: citation_problems(draft, known, stories),
         "citation_check",
-        "sentence(s) cite ids that are not in the brief. Cite only listed ids",
+        "sentence(s) or headline(s) cite ids or stories that are not in the brief. Cite only listed ids",
     )
+
+
+def with_headlines(brief: Brief) -> Brief:
+    """The brief with each story headlined by the summary's cited headline, where it has one."""
+    if brief.summary is None or not brief.summary.headlines:
+        return brief
+    written = {h.story_id: h for h in brief.summary.headlines}
+    stories = [
+        s.model_copy(update={"headline": written[s.id].headline, "headline_by": "model", "headline_cites": written[s.id].cites})
+        if s.id in written
+        else s
+        for s in brief.stories
+    ]
+    return brief.model_copy(update={"stories": stories})
 
 
 def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> Summary:
     """Raises :class:`summarize.llm.ModelError` when no usable answer came back."""
     prompt = summary_prompt(brief)
     known = citable_ids(brief)
-    answer = client.structured(prompt.messages, SummaryDraft, context={"check": _validator(known)}, max_retries=max_retries)
+    stories = {s.id for s in brief.stories}
+    answer = client.structured(
+        prompt.messages, SummaryDraft, context={"check": _validator(known, stories)}, max_retries=max_retries
+    )
     kept = [
         SummarySentence(text=s.text, cites=list(dict.fromkeys(s.cites)))
         for s in answer.value.sentences
         if s.cites and all(c in known for c in s.cites)
     ]
+    headlines, seen = [], set()
+    for h in answer.value.headlines:
+        if h.story_id in stories and h.story_id not in seen and h.cites and all(c in known for c in h.cites):
+            seen.add(h.story_id)
+            headlines.append(h.model_copy(update={"cites": list(dict.fromkeys(h.cites))}))
     return Summary(
         sentences=kept,
-        dropped=len(answer.value.sentences) - len(kept),
+        headlines=headlines,
+        dropped=len(answer.value.sentences) - len(kept) + len(answer.value.headlines) - len(headlines),
         prompt_version=prompt.version,
         usage=answer.usage,
     )

@@ -5,7 +5,9 @@ import shutil
 from typer.testing import CliRunner
 
 from conftest import SEED_000, SEEDS
-from record_seeds import MODEL, SOURCE, record
+from record_seeds import MODEL, record, source
+
+SOURCE = source("seeds")
 from summarize import pipeline
 from summarize.cli import EXIT_PARTIAL, app
 from summarize.recording import read_set
