@@ -134,20 +134,37 @@ def _linking(info) -> str:
 # --------------------------------------------------------------------------- this week
 
 
+def _names(names: list[str], most: int = 3) -> str:
+    shown = ", ".join(cell(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _key_point(ctx: _Context, story: Story) -> str:
-    """The story's most telling item, in words: a contested point, a figure, a corroborated claim."""
+    """The story's most telling item, in words, in this order: a contested pair, an issue
+    its holders split on, figures that conflict or moved, the most corroborated claim,
+    figures that agree, any figure."""
+    ids = set(story.article_ids)
     if story.contest_ids:
         x = ctx.contest[story.contest_ids[0]]
         a, b = (ctx.claim[i] for i in x.claim_ids)
-        return f"disputed: {ctx.who(a.speaker_id, a.speaker)} “{cell(a.text)}” vs {ctx.who(b.speaker_id, b.speaker)} “{cell(b.text)}”"
+        def said(c) -> str:
+            return f"{ctx.who(c.speaker_id, c.speaker)} [{ctx.label.get(c.evidence.article_id, '?')}] “{cell(c.text)}”"
+
+        return f"disputed: {said(a)} vs {said(b)}"
+    split = [i for i in ctx.brief.issues if i.contested and ctx.stance[i.stance_ids[0]].evidence.article_id in ids]
+    if split:
+        i = max(split, key=lambda i: len(i.stance_ids))
+        return f"split on {cell(i.issue)}: for {_names(i.support)}; against {_names(i.oppose)}"
     groups = [ctx.group[g] for g in story.figure_group_ids]
-    if groups:
-        g = next((g for g in groups if g.conflict), groups[0])
-        return f"{cell(g.counts)}: {_values(ctx, g)}"
+    moved = [g for g in groups if trend([ctx.figure[f] for f in g.figure_ids], ctx.date_of) != "agree"]
+    if moved:
+        return f"{cell(moved[0].counts)}: {_values(ctx, moved[0])}"
     if story.cluster_ids:
-        k = ctx.cluster[story.cluster_ids[0]]
+        k = max((ctx.cluster[k] for k in story.cluster_ids), key=lambda k: k.corroboration)
         return f"{cell(k.text)} ({_plural(k.corroboration, 'article')})"
-    figures = [f for f in ctx.brief.figures if f.evidence.article_id in set(story.article_ids)]
+    if groups:
+        return f"{cell(groups[0].counts)}: {_values(ctx, groups[0])}"
+    figures = [f for f in ctx.brief.figures if f.evidence.article_id in ids]
     if figures:
         f = figures[0]
         return f"{format_value(f)} {cell(f.unit)}: {cell(f.counts)} ({ctx.who(f.source_id, f.source)})"
