@@ -46,6 +46,8 @@ def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | N
     Symbolic links are followed only to files inside ``folder``; links that lead outside
     it, dangle or loop are not read and, when ``refused`` is given, are listed there.
     Linked sub-folders are never entered."""
+    if not folder.exists():
+        raise NotADirectoryError(f"{folder} does not exist")
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder")
     root = folder.resolve()

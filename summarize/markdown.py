@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from .models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from .reconcile import trend
+from .keypoint import VERDICT_WORDS, Lookups, amount, key_point, values
 from .render import cell, format_value, provenance
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
@@ -23,25 +23,11 @@ PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "tim
 _STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
 
 
-class _Context:
-    """Lookups every section needs."""
-
-    def __init__(self, brief: Brief):
-        self.brief = brief
-        self.label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
-        self.article = {ref.id: ref for ref in brief.articles}
-        self.actor = {a.id: a for a in brief.actors}
-        self.claim = {c.id: c for c in brief.claims}
-        self.figure = {f.id: f for f in brief.figures}
-        self.stance = {s.id: s for s in brief.stances}
-        self.cluster = {k.id: k for k in brief.claim_clusters}
-        self.contest = {x.id: x for x in brief.contested}
-        self.group = {g.id: g for g in brief.figure_groups}
-        self.story_of = {a: s for s in brief.stories for a in s.article_ids}
+class _Context(Lookups):
+    """Lookups every section needs, and Markdown forms of them."""
 
     def who(self, actor_id: str | None, fallback: str) -> str:
-        actor = self.actor.get(actor_id or "")
-        return cell(actor.name if actor else fallback)
+        return cell(self.name(actor_id, fallback))
 
     def source(self, article_id: str) -> str:
         """'Outlet, 2024-10-28 [#3]' for an article."""
@@ -53,10 +39,6 @@ class _Context:
 
     def cite(self, ev: Evidence) -> str:
         return f"“{cell(ev.quote)}” — {self.source(ev.article_id)}"
-
-    def date_of(self, article_id: str) -> date | None:
-        ref = self.article.get(article_id)
-        return ref.date if ref else None
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -134,47 +116,10 @@ def _linking(info) -> str:
 # --------------------------------------------------------------------------- this week
 
 
-def _names(names: list[str], most: int = 3) -> str:
-    shown = ", ".join(cell(n) for n in names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
-
-
-def _key_point(ctx: _Context, story: Story) -> str:
-    """The story's most telling item, in words, in this order: a contested pair, an issue
-    its holders split on, figures that conflict or moved, the most corroborated claim,
-    figures that agree, any figure."""
-    ids = set(story.article_ids)
-    if story.contest_ids:
-        x = ctx.contest[story.contest_ids[0]]
-        a, b = (ctx.claim[i] for i in x.claim_ids)
-        def said(c) -> str:
-            return f"{ctx.who(c.speaker_id, c.speaker)} [{ctx.label.get(c.evidence.article_id, '?')}] “{cell(c.text)}”"
-
-        return f"disputed: {said(a)} vs {said(b)}"
-    split = [i for i in ctx.brief.issues if i.contested and ctx.stance[i.stance_ids[0]].evidence.article_id in ids]
-    if split:
-        i = max(split, key=lambda i: len(i.stance_ids))
-        return f"split on {cell(i.issue)}: for {_names(i.support)}; against {_names(i.oppose)}"
-    groups = [ctx.group[g] for g in story.figure_group_ids]
-    moved = [g for g in groups if trend([ctx.figure[f] for f in g.figure_ids], ctx.date_of) != "agree"]
-    if moved:
-        return f"{cell(moved[0].counts)}: {_values(ctx, moved[0])}"
-    if story.cluster_ids:
-        k = max((ctx.cluster[k] for k in story.cluster_ids), key=lambda k: k.corroboration)
-        return f"{cell(k.text)} ({_plural(k.corroboration, 'article')})"
-    if groups:
-        return f"{cell(groups[0].counts)}: {_values(ctx, groups[0])}"
-    figures = [f for f in ctx.brief.figures if f.evidence.article_id in ids]
-    if figures:
-        f = figures[0]
-        return f"{format_value(f)} {cell(f.unit)}: {cell(f.counts)} ({ctx.who(f.source_id, f.source)})"
-    return ""
-
-
 def _story_line(ctx: _Context, story: Story) -> str:
     n = len(story.article_ids)
     where = _plural(n, "article") + (f", {', '.join(cell(o) for o in story.outlets)}" if story.outlets else "")
-    point = _key_point(ctx, story)
+    point = cell(key_point(ctx, story))
     return f"- **{cell(story.headline)}** ({where})" + (f": {point}" if point else "") + f" · {story.id}"
 
 
@@ -191,7 +136,7 @@ def _since_last(ctx: _Context) -> list[str]:
     for m in s.moved:
         def side(f) -> str:
             where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
-            return f"{format_value(f)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
+            return f"{amount(f.value, f.bound)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
 
         out.append(f"- Moved: {cell(m.after.counts)}: {side(m.before)} → {side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}")
     out += [f"- Quiet: {cell(h)}" for h in s.quiet]
@@ -204,12 +149,8 @@ def _since_last(ctx: _Context) -> list[str]:
 
 
 def _values(ctx: _Context, g: FigureGroup) -> str:
-    members = sorted((ctx.figure[i] for i in g.figure_ids), key=lambda f: (ctx.date_of(f.evidence.article_id) or date.max, f.id))
-    verdict = trend(members, ctx.date_of)
-    joiner = " → " if verdict == "changed" else "; "
-    unit = cell(members[0].unit)
-    values = joiner.join(f"{format_value(f)} {unit} ({ctx.who(f.source_id, f.source)})" for f in members)
-    return f"{values}, {'**conflict**' if verdict == 'conflict' else 'changed over the week' if verdict == 'changed' else 'agree'}"
+    text, verdict = values(ctx, g)
+    return f"{cell(text)}, {'**conflict**' if verdict == 'conflict' else VERDICT_WORDS[verdict]}"
 
 
 def _given_by(ctx: _Context, f) -> str:
@@ -291,7 +232,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     section(
         "Figures",
         [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g} ({ctx.group[g].made_by})"] for g in story.figure_group_ids]
-        + [[f"- {format_value(f)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
+        + [[f"- {amount(f.value, f.bound)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
         "figures",
         "figure(s)",
     )

@@ -107,6 +107,8 @@ def split_front_matter(text: str) -> tuple[str, Metadata]:
     meta = Metadata()
     match = _FRONT_MATTER.match(text)
     if not match:
+        if re.match(r"---[ \t]*\n", text):
+            meta.problems.append("its front matter opens with --- but is never closed by another ---; it was read as text")
         return text, meta
     import yaml
 

@@ -243,7 +243,10 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     except NotADirectoryError as err:
         raise ConfigError(str(err)) from err
     if not loaded.articles and not loaded.failures:
-        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles")
+        hint = ""
+        if not options.recursive and load.discover(options.folder, recursive=True):
+            hint = " (its sub-folders do: add --recursive)"
+        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
     if not loaded.articles:
         reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
         raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")

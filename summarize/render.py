@@ -14,7 +14,7 @@ from . import escape
 from .models import Brief, Figure
 from .resources import data_dir
 
-_BOUND_WORDS = {
+BOUND_WORDS = {
     "exact": "",
     "approximate": "about ",
     "more_than": "more than ",
@@ -39,7 +39,7 @@ def to_json(brief: Brief) -> str:
 def format_value(figure: Figure) -> str:
     value = figure.value
     number = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{_BOUND_WORDS[figure.bound]}{number}"
+    return f"{BOUND_WORDS[figure.bound]}{number}"
 
 
 def cell(text: str | None) -> str:

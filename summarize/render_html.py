@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from .evidence_spans import Span, located, runs
 from .models import Brief, Evidence, FigureGroup, Story
+from .keypoint import Lookups, key_point
 from .markdown import _relabel
 from .reconcile import trend
 from .render import format_value
@@ -111,9 +112,11 @@ class StoryParts:
     """The story's figures in no group."""
     cells: list
     events: list
+    key_point: str
+    """Its most telling item in words, as the Markdown brief's "This week" line gives it."""
 
 
-def story_parts(brief: Brief, story: Story) -> StoryParts:
+def story_parts(brief: Brief, story: Story, look: Lookups) -> StoryParts:
     ids = set(story.article_ids)
     cluster = {k.id: k for k in brief.claim_clusters}
     contest = {x.id: x for x in brief.contested}
@@ -127,6 +130,7 @@ def story_parts(brief: Brief, story: Story) -> StoryParts:
         figures=[f for f in brief.figures if f.evidence.article_id in ids and f.id not in grouped],
         cells=sorted((c for c in brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())),
         events=[e for e in brief.timeline if e.evidence.article_id in ids and e.expression != "article date"],
+        key_point=key_point(look, story),
     )
 
 
@@ -159,8 +163,9 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
     for c in brief.claims:
         by_speaker.setdefault(names.get(c.speaker_id or "", c.speaker), []).append(c)
     dated = sorted(ref.date for ref in brief.articles if ref.date)
-    figure = {f.id: f for f in brief.figures}
-    date_of = lambda article_id: ref_of[article_id].date if article_id in ref_of else None  # noqa: E731
+    look = Lookups(brief)
+    figure = look.figure
+    date_of = look.date_of
 
     def values(g: FigureGroup) -> tuple[list, str]:
         """A group's figures in date order, and whether they agree, changed or conflict."""
@@ -183,7 +188,7 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
         claim={c.id: c for c in brief.claims},
         figure=figure,
         values=values,
-        stories=[story_parts(brief, st) for st in brief.stories],
+        stories=[story_parts(brief, st, look) for st in brief.stories],
         story_of={a: st for st in brief.stories for a in st.article_ids},
         story_by_id={st.id: st for st in brief.stories},
         outlets=list(dict.fromkeys(r.outlet for r in brief.articles if r.outlet)),

@@ -94,7 +94,7 @@ def test_flags_that_cannot_work_offline_are_refused_clearly(no_model_env, args, 
 def test_missing_folder_is_an_error(no_model_env, tmp_path):
     result = run("brief", tmp_path / "nope")
     assert result.exit_code == EXIT_ERROR
-    assert "is not a folder" in result.stderr
+    assert "does not exist" in result.stderr
 
 
 def test_help_documents_every_flag_and_the_exit_codes():

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import FIXTURES, ROOT, SEEDS
 from reference_server import ANNOTATIONS
 from summarize.load import load_folder
 
-SETS = {"seeds": SEEDS, "bbc-week": ROOT / "examples" / "bbc-week"}
+SETS = {"seeds": SEEDS, "bbc-week": ROOT / "examples" / "bbc-week", "fixtures": FIXTURES / "weeks"}
 KEYS = {"actor_groups", "claim_groups", "contradictions", "figure_groups", "issues"}
 
 
@@ -21,7 +21,20 @@ def _extractions(folder):
     """Each article's extraction annotation, keyed by article id."""
     loaded = load_folder(folder, recursive=True)
     assert loaded.articles and not loaded.failures
-    return {a.id: json.loads((ANNOTATIONS / f"{a.id}.json").read_text(encoding="utf-8")) for a in loaded.articles}
+    return {a.id: _annotation(a) for a in loaded.articles}
+
+
+def _annotation(article):
+    """By article id, or (the invented fixtures, whose annotations the reference server
+    finds by content) the annotation whose first quote the article holds."""
+    path = ANNOTATIONS / f"{article.id}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    for candidate in sorted(ANNOTATIONS.glob("fixture-*.json")):
+        annotation = json.loads(candidate.read_text(encoding="utf-8"))
+        if annotation["claims"] and annotation["claims"][0]["quote"] in article.text:
+            return annotation
+    raise AssertionError(f"no annotation for {article.path}")
 
 
 def _where(extractions, kind, key, value):

@@ -1,0 +1,107 @@
+"""Plain-text lines every renderer shares: a story's key point, a figure comparison, an amount.
+
+Each renderer escapes these for its own output (Markdown with ``render.cell``, HTML by its
+autoescaping template).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .models import Brief, FigureGroup, Story
+from .reconcile import trend
+from .render import BOUND_WORDS
+
+_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+
+
+def amount(value: float, bound: str = "exact") -> str:
+    """A value as a reader writes it: 2,100,000,000 -> '2.1bn', 1,400,000 -> '1.4m', 16,500 -> '16,500'.
+
+    Only values that the short form states exactly (two decimals at most) are shortened."""
+    text = None
+    for scale, suffix in _SCALES:
+        if abs(value) >= scale and round(value / scale, 2) * scale == value:
+            text = f"{value / scale:g}{suffix}"
+            break
+    if text is None:
+        text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return BOUND_WORDS[bound] + text
+
+
+class Lookups:
+    """A brief's items by id, and each article's label (#1…) and date."""
+
+    def __init__(self, brief: Brief):
+        self.brief = brief
+        self.label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
+        self.article = {ref.id: ref for ref in brief.articles}
+        self.actor = {a.id: a for a in brief.actors}
+        self.claim = {c.id: c for c in brief.claims}
+        self.figure = {f.id: f for f in brief.figures}
+        self.stance = {s.id: s for s in brief.stances}
+        self.cluster = {k.id: k for k in brief.claim_clusters}
+        self.contest = {x.id: x for x in brief.contested}
+        self.group = {g.id: g for g in brief.figure_groups}
+        self.story_of = {a: s for s in brief.stories for a in s.article_ids}
+
+    def name(self, actor_id: str | None, fallback: str) -> str:
+        actor = self.actor.get(actor_id or "")
+        return actor.name if actor else fallback
+
+    def date_of(self, article_id: str) -> date | None:
+        ref = self.article.get(article_id)
+        return ref.date if ref else None
+
+
+VERDICT_WORDS = {"agree": "agree", "changed": "changed over the week", "conflict": "conflict"}
+
+
+def values(look: Lookups, group: FigureGroup) -> tuple[str, str]:
+    """A comparison's values in date order ('2.1bn GBP (The Ledger) → 2.4bn GBP (The Ledger)')
+    and its verdict: 'agree', 'changed' or 'conflict'."""
+    members = sorted((look.figure[i] for i in group.figure_ids), key=lambda f: (look.date_of(f.evidence.article_id) or date.max, f.id))
+    verdict = trend(members, look.date_of)
+    joiner = " → " if verdict == "changed" else "; "
+    unit = members[0].unit
+    return joiner.join(f"{amount(f.value, f.bound)} {unit} ({look.name(f.source_id, f.source)})" for f in members), verdict
+
+
+def _names(names: list[str], most: int = 3) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def key_point(look: Lookups, story: Story) -> str:
+    """The story's most telling item, in words, in this order: a contested pair, an issue
+    its holders split on, figures that conflict or moved, the most corroborated claim,
+    figures that agree, any figure."""
+    ids = set(story.article_ids)
+    if story.contest_ids:
+        x = look.contest[story.contest_ids[0]]
+
+        def said(claim_id: str) -> str:
+            c = look.claim[claim_id]
+            return f"{look.name(c.speaker_id, c.speaker)} [{look.label.get(c.evidence.article_id, '?')}] “{c.text}”"
+
+        return f"disputed: {said(x.claim_ids[0])} vs {said(x.claim_ids[1])}"
+    split = [i for i in look.brief.issues if i.contested and look.stance[i.stance_ids[0]].evidence.article_id in ids]
+    if split:
+        i = max(split, key=lambda i: len(i.stance_ids))
+        return f"split on {i.issue}: for {_names(i.support)}; against {_names(i.oppose)}"
+    groups = [look.group[g] for g in story.figure_group_ids]
+    compared = [(g, *values(look, g)) for g in groups]
+    moved = [(g, text, verdict) for g, text, verdict in compared if verdict != "agree"]
+    if moved:
+        g, text, verdict = moved[0]
+        return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"
+    if story.cluster_ids:
+        k = max((look.cluster[k] for k in story.cluster_ids), key=lambda k: k.corroboration)
+        return f"{k.text} ({k.corroboration} articles)"
+    if compared:
+        g, text, verdict = compared[0]
+        return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"
+    figures = [f for f in look.brief.figures if f.evidence.article_id in ids]
+    if figures:
+        f = figures[0]
+        return f"{amount(f.value, f.bound)} {f.unit}: {f.counts} ({look.name(f.source_id, f.source)})"
+    return ""
