@@ -164,6 +164,10 @@ def brief(
 ) -> None:
     err = _stderr()
     if output_format is None:
+        if out is not None and out.suffix and out.suffix.lower() not in FORMAT_OF_SUFFIX:
+            known = ", ".join(sorted(FORMAT_OF_SUFFIX))
+            err.print(f"error: --out {_shown(out)}: the format cannot be told from {_shown(out.suffix)} ({known}); give --format", style="bold red")
+            raise typer.Exit(EXIT_ERROR)
         output_format = FORMAT_OF_SUFFIX.get(out.suffix.lower(), Format.md) if out else Format.md
     if out is not None and (problem := unwritable(out)):
         err.print(f"error: --out: {_shown(problem)}", style="bold red")

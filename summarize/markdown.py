@@ -60,6 +60,8 @@ def to_markdown(brief: Brief) -> str:
         out.append("")
     if brief.since_last:
         out += _since_last(ctx)
+    elif brief.history_note:
+        out += ["## Since the last brief", "", f"Not compared: {cell(brief.history_note)}", ""]
     for story in brief.stories:
         out += _story_section(ctx, story)
     out += _appendix(ctx)

@@ -444,6 +444,7 @@ class Brief(_Strict):
     window: Window | None = None
     stories: list[Story] = Field(default_factory=list, description="Ranked by distinct outlets, then articles.")
     since_last: SinceLast | None = None
+    history_note: str | None = Field(default=None, description="Why no comparison with an earlier brief could be made (a history that cannot be read).")
     actors: list[BriefActor]
     claims: list[BriefClaim]
     figures: list[BriefFigure]

@@ -328,6 +328,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
         else:
             brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
+    if history_problem:
+        brief = brief.model_copy(update={"history_note": history_problem})
     if previous is not None:
         label, earlier = previous
         brief = brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)})

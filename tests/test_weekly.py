@@ -227,7 +227,9 @@ def test_a_broken_history_is_named_and_costs_only_the_comparison(server, tmp_pat
     result = brief(server, "--week", "2024-W45", "--history", store)
     assert result.exit_code == EXIT_OK
     assert f"history {store} is not a readable summarize history" in result.stderr.replace("\n", " ")
-    assert result.stdout.startswith("# Weekly brief: 2024-W45") and "Since the last brief" not in result.stdout
+    assert result.stdout.startswith("# Weekly brief: 2024-W45")
+    section = result.stdout[result.stdout.index("## Since the last brief") :].split("\n## ")[0]
+    assert "Not compared: no comparison with the last brief: history" in section and "Moved" not in section
     listed = runner.invoke(app, ["history", "--history", str(store)])
     assert listed.exit_code == EXIT_ERROR and str(store) in listed.stderr
 
@@ -269,3 +271,23 @@ def test_latest_before_picks_the_newest_window_that_ended_before(tmp_path):
     assert found.window.label == "2024-W44" and "2024-W44" in label
     assert history.latest_before(store, Window(since=date(2024, 10, 1), until=date(2024, 10, 7), label="x")) is None
     assert history.latest_before(tmp_path / "missing.sqlite", found.window) is None
+
+
+def test_an_out_extension_with_no_known_format_is_refused_before_any_request(server, tmp_path):
+    result = brief(server, "--out", tmp_path / "brief.pdf")
+    assert result.exit_code == EXIT_ERROR and "give --format" in result.stderr and ".pdf" in result.stderr
+    assert server.requests == [] and not (tmp_path / "brief.pdf").exists()
+    assert brief(server, "--week", "2024-W44", "--format", "md", "--out", tmp_path / "brief.txt").exit_code == EXIT_OK
+
+
+def test_a_folder_whose_articles_are_in_sub_folders_says_recursive(tmp_path):
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "a.txt").write_text("The council met today to count the votes again.", encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == EXIT_ERROR and "add --recursive" in result.stderr
+
+
+def test_unclosed_front_matter_is_reported(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: x\ndate: 2024-10-29\n\nThe council met to count the votes.\n", encoding="utf-8")
+    [note] = load_folder(tmp_path).notes
+    assert "never closed" in note and "a.md" in note
