@@ -54,7 +54,7 @@ class Format(str, Enum):
     html = "html"
 
 
-FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
+FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".txt": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
 
 
 def _stderr() -> Console:
