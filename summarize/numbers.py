@@ -198,4 +198,14 @@ def supports(value: float, unit: str, quote: str, language: str = lang.DEFAULT) 
             for candidate in (mention.value, mention.value * 100 if percent else None):
                 if candidate is not None and abs(candidate - value) <= max(abs(value) * 0.01, 1e-9):
                     return True
-    return False
+    # The scan leaves out "one" (mostly a pronoun) and "a" (an article), but a figure of 1
+    # whose own quote says "one" ("a one-year suspension") or "a"/"an" before its unit
+    # ("a decade" for 1 decade) is stated by it.
+    if value != 1:
+        return False
+    n = lang.load(language).numbers
+    if re.search(rf"(?<!\w){re.escape(n['one'])}(?!\w)", quote, re.I):
+        return True
+    stem = unit.strip().casefold()
+    stem = stem[:-1] if stem.endswith("s") and not stem.endswith("ss") else stem
+    return bool(stem) and re.search(rf"(?<!\w)(?:{_word(n['articles'])})\s+{re.escape(stem)}", quote, re.I) is not None

@@ -81,3 +81,16 @@ def test_names_known_from_elsewhere_count_for_a_gleaning_answer():
     )
     assert problems(answer, TEXT) == {("figures", 0): ["source 'Antony Blinken' is not in actors; use an actor's name or 'the outlet'"]}
     assert problems(answer, TEXT, known={"antonyblinken"}) == {}
+
+
+def test_a_figure_of_one_is_stated_by_the_word_one_in_its_quote():
+    from summarize.numbers import supports
+
+    assert supports(1, "years", "a maximum one-year suspension")
+    assert supports(1, "seats", "won one seat")
+    assert not supports(2, "years", "a maximum one-year suspension")
+    assert not supports(1, "years", "a maximum suspension")
+    assert supports(1, "GBP", "it cost one pound")
+    assert supports(1, "decades", "this bill will take a decade to come into full effect")
+    assert not supports(1, "decades", "this bill will take a year")
+    assert not supports(1, "years", "someone said")
