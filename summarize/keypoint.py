@@ -54,12 +54,12 @@ class Lookups:
         return ref.date if ref else None
 
 
-VERDICT_WORDS = {"agree": "agree", "changed": "changed over the week", "conflict": "conflict"}
+VERDICT_WORDS = {"agree": "agree", "compatible": "differ, but can all hold", "changed": "changed over the week", "conflict": "conflict"}
 
 
 def values(look: Lookups, group: FigureGroup) -> tuple[str, str]:
     """A comparison's values in date order ('2.1bn GBP (The Ledger) → 2.4bn GBP (The Ledger)')
-    and its verdict: 'agree', 'changed' or 'conflict'."""
+    and its verdict (:func:`summarize.reconcile.trend`)."""
     members = sorted((look.figure[i] for i in group.figure_ids), key=lambda f: (look.date_of(f.evidence.article_id) or date.max, f.id))
     verdict = trend(members, look.date_of)
     joiner = " → " if verdict == "changed" else "; "
@@ -90,7 +90,7 @@ def key_point(look: Lookups, story: Story) -> str:
         return f"split on {i.issue}: for {_names(i.support)}; against {_names(i.oppose)}"
     groups = [look.group[g] for g in story.figure_group_ids]
     compared = [(g, *values(look, g)) for g in groups]
-    moved = [(g, text, verdict) for g, text, verdict in compared if verdict != "agree"]
+    moved = [(g, text, verdict) for g, text, verdict in compared if verdict in ("changed", "conflict")]
     if moved:
         g, text, verdict = moved[0]
         return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"

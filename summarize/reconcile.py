@@ -65,11 +65,17 @@ def unit_key(unit: str) -> str:
     return kind[:-1] if kind.endswith("s") and not kind.endswith("ss") else kind
 
 
+VERDICT_NOTES = {"agree": "agree", "compatible": "differ but can all hold", "changed": "changed over time", "conflict": "conflict"}
+
+
 def trend(figures: list[BriefFigure], date_of: Callable[[str], date | None]) -> str:
-    """'agree', 'changed' (dated values that move over time, each date's values agreeing
-    among themselves) or 'conflict' (values of one date, or undated ones, that cannot all hold)."""
+    """'agree' (one value), 'compatible' (different values that can all hold: "more than
+    20,000" and "more than 100,000"), 'changed' (dated values that move over time, each
+    date's values agreeing among themselves) or 'conflict' (values of one date, or undated
+    ones, that cannot all hold)."""
     if consistent(figures):
-        return "agree"
+        low = min(f.value for f in figures)
+        return "agree" if max(f.value for f in figures) <= low + max(abs(low) * 0.01, 1e-9) else "compatible"
     by_date: dict = defaultdict(list)
     for f in figures:
         by_date[date_of(f.evidence.article_id)].append(f)
@@ -99,7 +105,7 @@ def compare(
                 counts=group[0].counts,
                 figure_ids=[f.id for f in group],
                 conflict=result == "conflict",
-                note=f"values {'agree' if result == 'agree' else 'changed over time' if result == 'changed' else 'conflict'}: {listing}",
+                note=f"values {VERDICT_NOTES[result]}: {listing}",
                 verdict=result,
                 made_by=made_by(group[0].id),
             )
