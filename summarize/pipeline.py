@@ -14,7 +14,7 @@ from typing import TypeVar
 from pathlib import Path
 
 from . import bounds, cache, chunks, extract, link, load, merge, recording, redact, synthesize
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings, Unreachable
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
@@ -33,8 +33,17 @@ SETUP_HELP = (
 )
 
 
+UNREACHABLE_AFTER = 3
+"""Articles in a row whose requests could not connect (after their transport retries)
+before the run stops sending: the rest are listed as not processed."""
+
+
 class ConfigError(Exception):
     """Nothing can run as asked; the message says what to change."""
+
+
+class EndpointUnreachable(ConfigError):
+    """The endpoint could not be reached on the run's first request: nothing is briefed."""
 
 
 @dataclass
@@ -281,6 +290,9 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     total = len(loaded.articles)
     store = _cache(options, plan)
     refused: str | None = None
+    """Why no further article is sent (a refused key, an unreachable endpoint)."""
+    halted: str | None = None
+    unreachable_in_a_row = 0
     for index, article in enumerate(loaded.articles, 1):
         kept = _from_cache(article, plan, options, store)
         if kept is not None:
@@ -309,10 +321,20 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
                 path=article.path, article_id=article.id, stage=stage, reason=reason, attempts=spent.requests
             )
             failures.append(failure)
+            if isinstance(err, Unreachable):
+                raise EndpointUnreachable(
+                    f"{reason}; nothing was briefed. Check --base-url (or OPENAI_BASE_URL) and that "
+                    f"a server is running at {plan.producer.endpoint}"
+                ) from err
             progress.finished(index, total, article, None, reason)
+            unreachable_in_a_row = unreachable_in_a_row + 1 if getattr(err, "unreachable", False) else 0
             if isinstance(err, KeyRefused):
-                refused = f"the run stopped after {article.path}: {reason}"
+                refused, halted = f"the run stopped after {article.path}: {reason}", "the endpoint refused the API key"
+            elif unreachable_in_a_row >= UNREACHABLE_AFTER:
+                refused = f"endpoint unreachable ({UNREACHABLE_AFTER} articles in a row could not connect; the last: {reason})"
+                halted = "the endpoint is unreachable"
             continue
+        unreachable_in_a_row = 0
         usage = usage.add(result.usage)
         extractions.append(result)
         progress.finished(index, total, article, result, None)
@@ -320,10 +342,10 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     texts = {a.id: a.text for a in loaded.articles}
     brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
     if extractions:
-        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices)
+        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices, halted)
     if options.summary and extractions:
-        if refused:
-            _say(notices, progress, "no summary: the endpoint refused the API key")
+        if halted:
+            _say(notices, progress, f"no summary: {halted}")
         elif nothing_verified(brief):
             _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
         else:
@@ -436,6 +458,7 @@ def _with_links(
     budget: extract.TokenBudget,
     progress: Progress,
     notices: list[str],
+    halted: str | None = None,
 ) -> Brief:
     """The brief linked story by story: the model's validated answer for each story of two
     or more articles, else the rules' links (merge applied them already), with the reason,
@@ -454,8 +477,8 @@ def _with_links(
         path = plan.link_cassette(ids)
         if len(ids) < 2:
             results.append(by_rule(link.ONE_ARTICLE))
-        elif budget.spent:
-            results.append(by_rule("the token budget is spent"))
+        elif budget.spent or halted:
+            results.append(by_rule(halted or "the token budget is spent"))
         elif plan.producer.kind == "replay" and not (path and path.is_file()):
             results.append(by_rule("no recorded link answer for these articles (replay)"))
         else:
