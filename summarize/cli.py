@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import escape, markdown, pipeline, redact, render, render_html
+from . import escape, live_progress, markdown, pipeline, redact, render, render_html
 from .bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
@@ -31,7 +31,8 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
     f"articles failed (see its 'Failed articles' section); {EXIT_ERROR} nothing produced "
-    "(bad flags, no model and no recordings, every article failed, or no item passed its checks)."
+    "(bad flags, no model and no recordings, an endpoint that cannot be reached, every article failed, "
+    "or no item passed its checks)."
 )
 
 app = typer.Typer(
@@ -160,7 +161,7 @@ def brief(
     link_model: Annotated[
         bool, typer.Option("--link-model/--no-link-model", help="Ask the model which items across articles are one entity, claim, quantity or issue, and which contradict (validated, reasked); with --no-link-model the deterministic rules alone decide.")
     ] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr (warnings are still printed).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (warnings are still printed). Progress is a bar (articles, requests, tokens, elapsed and remaining time) when stderr is a terminal, else one line per article.")] = False,
 ) -> None:
     err = _stderr()
     if output_format is None:
@@ -201,7 +202,13 @@ def brief(
         compare_to=compare_to,
     )
     try:
-        result = pipeline.brief_folder(options, progress=_warnings_only(err) if quiet else _progress(err))
+        if quiet:
+            result = pipeline.brief_folder(options, progress=_warnings_only(err))
+        elif err.is_terminal:
+            with live_progress.bar(err, _progress(err)) as shown:
+                result = pipeline.brief_folder(options, progress=shown)
+        else:
+            result = pipeline.brief_folder(options, progress=_progress(err))
     except pipeline.ConfigError as problem:
         err.print(f"error: {_shown(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None

@@ -90,6 +90,8 @@ class ModelSettings:
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     on_retry: Callable[[str], None] | None = field(default=None, compare=False)
     """Told, in one line, about each transport retry before its wait."""
+    on_request: Callable[[Usage], None] | None = field(default=None, compare=False)
+    """Told what each request cost (one request and its tokens) once it is over."""
 
 
 @dataclass
@@ -190,18 +192,24 @@ class ModelClient:
         self._tally.requests += 1
         try:
             response = self._raw.chat.completions.create(*args, **kwargs)
-        except (openai.APITimeoutError, KeyboardInterrupt):
-            self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
-            raise
-        except openai.APIStatusError:
-            self._reached = True
+        except BaseException as err:
+            if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
+                self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
+            self._reached = self._reached or isinstance(err, openai.APIStatusError)
+            self._report(Usage(requests=1))
             raise
         self._reached = True
         self._answers += 1
         usage = getattr(response, "usage", None)
-        self._tally.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        self._tally.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
+        self._tally.prompt_tokens += prompt
+        self._tally.completion_tokens += completion
+        self._report(Usage(requests=1, prompt_tokens=prompt, completion_tokens=completion))
         return response
+
+    def _report(self, cost: Usage) -> None:
+        if self.settings.on_request:
+            self.settings.on_request(cost)
 
     def _count_retry(self, state: RetryCallState) -> None:
         self._tally.transport_retries += 1

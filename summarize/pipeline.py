@@ -94,6 +94,8 @@ class Progress:
     notice: Callable[[str], None] = lambda message: None
     cached: Callable[[int, int, Article], None] = lambda i, n, a: None
     """An article's extraction came from the cache, not the model."""
+    spent: Callable[[Usage], None] = lambda usage: None
+    """What the run's requests have cost so far, told after each request."""
 
 
 @dataclass
@@ -140,7 +142,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         raise ConfigError("--record and --replay contradict each other: pick one")
     replay_asked = options.replay or (options.cassettes is not None and not options.record)
 
-    waits: dict = {"on_retry": progress.notice, "max_output_tokens": options.max_output_tokens}
+    waits: dict = {"on_retry": progress.notice, "max_output_tokens": options.max_output_tokens, "on_request": _running(progress.spent)}
     if options.sleep:
         waits["sleep"] = options.sleep
     if configured and not replay_asked:
@@ -234,6 +236,18 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         bad=bad,
         why=_why_replay(options, configured, producer.recordings),
     )
+
+
+def _running(report: Callable[[Usage], None]) -> Callable[[Usage], None]:
+    """Adds up each request's cost and reports the total so far."""
+    total = Usage()
+
+    def add(cost: Usage) -> None:
+        nonlocal total
+        total = total.add(cost)
+        report(total)
+
+    return add
 
 
 def _why_replay(options: Options, configured: bool, recordings: str) -> str:
