@@ -161,6 +161,9 @@ def brief(
     link_model: Annotated[
         bool, typer.Option("--link-model/--no-link-model", help="Ask the model which items across articles are one entity, claim, quantity or issue, and which contradict (validated, reasked); with --no-link-model the deterministic rules alone decide.")
     ] = True,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Call nothing: list the articles in scope (after the window) with the requests and tokens each would cost, then exit.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (warnings are still printed). Progress is a bar (articles, requests, tokens, elapsed and remaining time) when stderr is a terminal, else one line per article.")] = False,
 ) -> None:
     err = _stderr()
@@ -201,6 +204,17 @@ def brief(
         history=None if no_history else (history or default_history_path(os.environ)),
         compare_to=compare_to,
     )
+    if dry_run:
+        try:
+            planned = pipeline.dry_run(options)
+        except pipeline.ConfigError as problem:
+            err.print(f"error: {_shown(problem)}", style="bold red")
+            raise typer.Exit(EXIT_ERROR) from None
+        for message in planned.notices:
+            err.print(_shown(message))
+        sys.stdout.write(_dry_run_table(planned, max_retries))
+        sys.stdout.flush()
+        return
     try:
         if quiet:
             result = pipeline.brief_folder(options, progress=_warnings_only(err))
@@ -238,6 +252,24 @@ def brief(
         raise typer.Exit(EXIT_ERROR)
     if result.brief.failed:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
+    rows = [f"{'parts':>5} {'requests':>8} {'prompt tokens':>13} {'answer tokens':>13}  {'how':<6} article"]
+    paid = [p for p in planned.articles if p.how == "model"]
+    for p in planned.articles:
+        c = p.cost
+        rows.append(f"{c.parts:>5} {c.requests:>8} {c.prompt_tokens:>13,} {c.output_tokens:>13,}  {p.how:<6} {_shown(p.article.path)}")
+    requests = sum(p.cost.requests for p in paid)
+    prompt, output = sum(p.cost.prompt_tokens for p in paid), sum(p.cost.output_tokens for p in paid)
+    rows.append(
+        f"{len(planned.articles)} article(s) in scope, {len(paid)} to send to the model: about {requests:,} requests, "
+        f"{prompt:,} prompt tokens and at most {output:,} answer tokens ({prompt + output:,} in all), "
+        f"plus one summary request and one link request per story of two or more articles. "
+        f"A gleaning request is counted for every article that states numbers (it is sent only when the model "
+        f"leaves some out); each reask (up to {max_retries} per request, --max-retries) repeats a request. Nothing was sent."
+    )
+    return "\n".join(rows) + "\n"
 
 
 def _warnings_only(err: Console) -> pipeline.Progress:

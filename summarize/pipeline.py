@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from pathlib import Path
 
-from . import bounds, cache, chunks, extract, link, load, merge, recording, redact, synthesize
+from . import bounds, cache, chunks, estimate, extract, link, load, merge, recording, redact, synthesize
 from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings, Unreachable
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
-from .window import select
+from .window import Selection, select
 from . import changes, history
 
 T = TypeVar("T")
@@ -261,26 +261,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     """Raises :class:`ConfigError` when nothing can run; otherwise returns a brief, failures included."""
     env = os.environ if env is None else env
     progress = progress or Progress()
-    try:
-        loaded = load.load_folder(options.folder, options.recursive)
-    except NotADirectoryError as err:
-        raise ConfigError(str(err)) from err
-    if not loaded.articles and not loaded.failures:
-        hint = ""
-        if not options.recursive and load.discover(options.folder, recursive=True):
-            hint = " (its sub-folders do: add --recursive)"
-        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
-    if not loaded.articles:
-        reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
-        raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
-    chosen = select(loaded.articles, options.window, options.dated_only)
-    if not chosen.articles:
-        w = chosen.window
-        raise ConfigError(
-            f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
-            + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
-        )
-    loaded.articles = chosen.articles
+    loaded, chosen = _in_scope(options)
     previous, history_problem = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
 
@@ -376,6 +357,70 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             notices.append(f"this brief was not saved in the history: {err}")
             progress.notice(notices[-1])
     return RunResult(brief=brief, notices=notices, texts=texts)
+
+
+def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
+    """The folder's articles inside the window (``loaded.articles`` narrowed to them)."""
+    try:
+        loaded = load.load_folder(options.folder, options.recursive)
+    except NotADirectoryError as err:
+        raise ConfigError(str(err)) from err
+    if not loaded.articles and not loaded.failures:
+        hint = ""
+        if not options.recursive and load.discover(options.folder, recursive=True):
+            hint = " (its sub-folders do: add --recursive)"
+        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
+    if not loaded.articles:
+        reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
+        raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
+    chosen = select(loaded.articles, options.window, options.dated_only)
+    if not chosen.articles:
+        w = chosen.window
+        raise ConfigError(
+            f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
+            + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
+        )
+    loaded.articles = chosen.articles
+    return loaded, chosen
+
+
+@dataclass
+class Planned:
+    """One article in scope and what it would cost; ``how``: ``model``, ``cache`` (its
+    answers are kept: nothing to pay) or ``replay`` (recorded answers)."""
+
+    article: Article
+    cost: estimate.Cost
+    how: str
+
+
+@dataclass
+class DryRun:
+    articles: list[Planned]
+    notices: list[str]
+
+
+def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
+    """The articles a run would brief and what each would cost; no model is called."""
+    env = os.environ if env is None else env
+    loaded, chosen = _in_scope(options)
+    notices = [f"skipped {f.path}: {f.reason}" for f in loaded.failures] + loaded.notes
+    if chosen.window and chosen.window.outside:
+        notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")
+    plan: _Plan | None = None
+    if not options.record:  # planning a recording would create its folder
+        try:
+            plan = _plan(options, loaded.articles, env, Progress())
+        except ConfigError as err:
+            notices.append(f"a run would stop: {err}")
+    if plan and plan.why:
+        notices.insert(0, plan.why)
+    store = _cache(options, plan) if plan else None
+    planned = []
+    for article in loaded.articles:
+        how = "replay" if plan and plan.producer.kind == "replay" else "cache" if store and store.has(article.id) else "model"
+        planned.append(Planned(article, estimate.article_cost(article, options.chunk_chars, options.max_output_tokens), how))
+    return DryRun(planned, notices)
 
 
 def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:
