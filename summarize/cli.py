@@ -113,7 +113,7 @@ def brief(
     ] = DEFAULT_CHUNK_CHARS,
     output_format: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json; html: one self-contained page with each quote highlighted in its article [default: from --out's extension (.md, .json, .html), else md]."),
+        typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, in the shape schemas/brief.schema.json publishes; html: one self-contained page with each quote highlighted in its article [default: from --out's extension (.md, .json, .html), else md]."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the brief to this file instead of stdout.")] = None,
     record: Annotated[
