@@ -284,6 +284,9 @@ def _progress(err: Console) -> pipeline.Progress:
         err.print(f"[{i}/{n}] {_shown(article.path)}")
 
     def finished(i, n, article, extraction, problem):
+        if extraction is None and str(problem).startswith("not processed"):  # never started: name it
+            err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}{_shown(problem)}")
+            return
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return

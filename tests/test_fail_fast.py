@@ -76,3 +76,16 @@ def test_a_server_that_goes_away_mid_run_stops_scheduling_after_three_articles(t
     assert len(waits) == 2 * pipeline.UNREACHABLE_AFTER  # each tried article used its transport retries, no more
     assert "no summary: the endpoint is unreachable" in result.notices
     assert {a.id for a in brief.articles} | set(failed) == set(ids)
+
+
+def test_the_progress_lines_name_each_article_not_processed(monkeypatch):
+    from conftest import SEED_000
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with ReferenceServer(faults={SEED_000: ["auth_always"]}) as server:
+        result = CliRunner().invoke(
+            app, ["brief", str(SEEDS), "--base-url", server.base_url, "--model", MODEL, "--no-cache", "--no-history"], catch_exceptions=False
+        )
+    lines = result.stderr.splitlines()
+    second = next(i for i, line in enumerate(lines) if line.startswith("[2/2] "))
+    assert "002_667753ba445d650f.txt" in lines[second] and "not processed: the run stopped after" in lines[second + 1]
