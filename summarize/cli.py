@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import escape, markdown, pipeline, redact, render, render_html
+from . import escape, live_progress, markdown, pipeline, redact, render, render_html
 from .bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
 from .extract import DEFAULT_MAX_RETRIES
@@ -31,7 +31,8 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
     f"articles failed (see its 'Failed articles' section); {EXIT_ERROR} nothing produced "
-    "(bad flags, no model and no recordings, every article failed, or no item passed its checks)."
+    "(bad flags, no model and no recordings, an endpoint that cannot be reached, every article failed, "
+    "or no item passed its checks)."
 )
 
 app = typer.Typer(
@@ -112,7 +113,7 @@ def brief(
     ] = DEFAULT_CHUNK_CHARS,
     output_format: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, validated against schemas/brief.schema.json; html: one self-contained page with each quote highlighted in its article [default: from --out's extension (.md, .json, .html), else md]."),
+        typer.Option("--format", "-f", help="md: Markdown; json: the brief as JSON, in the shape schemas/brief.schema.json publishes; html: one self-contained page with each quote highlighted in its article [default: from --out's extension (.md, .json, .html), else md]."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the brief to this file instead of stdout.")] = None,
     record: Annotated[
@@ -160,7 +161,10 @@ def brief(
     link_model: Annotated[
         bool, typer.Option("--link-model/--no-link-model", help="Ask the model which items across articles are one entity, claim, quantity or issue, and which contradict (validated, reasked); with --no-link-model the deterministic rules alone decide.")
     ] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr (warnings are still printed).")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Call nothing: list the articles in scope (after the window) with the requests and tokens each would cost, then exit.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (warnings are still printed). Progress is a bar (articles, requests, tokens, elapsed and remaining time) when stderr is a terminal, else one line per article.")] = False,
 ) -> None:
     err = _stderr()
     if output_format is None:
@@ -200,8 +204,25 @@ def brief(
         history=None if no_history else (history or default_history_path(os.environ)),
         compare_to=compare_to,
     )
+    if dry_run:
+        try:
+            planned = pipeline.dry_run(options)
+        except pipeline.ConfigError as problem:
+            err.print(f"error: {_shown(problem)}", style="bold red")
+            raise typer.Exit(EXIT_ERROR) from None
+        for message in planned.notices:
+            err.print(_shown(message))
+        sys.stdout.write(_dry_run_table(planned, max_retries))
+        sys.stdout.flush()
+        return
     try:
-        result = pipeline.brief_folder(options, progress=_warnings_only(err) if quiet else _progress(err))
+        if quiet:
+            result = pipeline.brief_folder(options, progress=_warnings_only(err))
+        elif err.is_terminal:
+            with live_progress.bar(err, _progress(err)) as shown:
+                result = pipeline.brief_folder(options, progress=shown)
+        else:
+            result = pipeline.brief_folder(options, progress=_progress(err))
     except pipeline.ConfigError as problem:
         err.print(f"error: {_shown(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
@@ -233,6 +254,24 @@ def brief(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
+    rows = [f"{'parts':>5} {'requests':>8} {'prompt tokens':>13} {'answer tokens':>13}  {'how':<6} article"]
+    paid = [p for p in planned.articles if p.how == "model"]
+    for p in planned.articles:
+        c = p.cost
+        rows.append(f"{c.parts:>5} {c.requests:>8} {c.prompt_tokens:>13,} {c.output_tokens:>13,}  {p.how:<6} {_shown(p.article.path)}")
+    requests = sum(p.cost.requests for p in paid)
+    prompt, output = sum(p.cost.prompt_tokens for p in paid), sum(p.cost.output_tokens for p in paid)
+    rows.append(
+        f"{len(planned.articles)} article(s) in scope, {len(paid)} to send to the model: about {requests:,} requests, "
+        f"{prompt:,} prompt tokens and at most {output:,} answer tokens ({prompt + output:,} in all), "
+        f"plus one summary request and one link request per story of two or more articles. "
+        f"A gleaning request is counted for every article that states numbers (it is sent only when the model "
+        f"leaves some out); each reask (up to {max_retries} per request, --max-retries) repeats a request. Nothing was sent."
+    )
+    return "\n".join(rows) + "\n"
+
+
 def _warnings_only(err: Console) -> pipeline.Progress:
     """--quiet: what went wrong (a skipped file, an unread date, a broken history), not retries or progress."""
     return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)))
@@ -245,6 +284,9 @@ def _progress(err: Console) -> pipeline.Progress:
         err.print(f"[{i}/{n}] {_shown(article.path)}")
 
     def finished(i, n, article, extraction, problem):
+        if extraction is None and str(problem).startswith("not processed"):  # never started: name it
+            err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}{_shown(problem)}")
+            return
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return

@@ -8,7 +8,9 @@
 2. Each part is asked for with :mod:`summarize.checks` in the reask loop, grounded against
    its own text, and shifted to article offsets; parts are merged and de-duplicated.
 3. The numbers the article states (:mod:`summarize.numbers`) that no figure covers are
-   listed in one gleaning request; the figures it returns join the extraction.
+   listed in one gleaning request (none when every number is covered), with only the
+   passages around them (:mod:`summarize.passages`), never more than one part's size;
+   numbers beyond that stay missing.  The figures it returns join the extraction.
 4. Items that still fail a check after the reasks are kept with their problems, so the
    brief can show them as unverified.
 """
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import bounds, chunks, checks, ground, numbers, timeline
+from . import bounds, chunks, checks, ground, numbers, passages, timeline
 from .llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
 from .models import (
     Actor,
@@ -143,7 +145,7 @@ def extract_article(
     missing = _uncovered(stated, figures)
     if missing and not run.budget.spent:
         try:
-            gleaned = _glean(run, missing, checks.known_names(actors))
+            gleaned = _glean(run, missing, checks.known_names(actors), chunk_chars)
         except TruncatedAnswer:  # its cost is counted; the numbers stay listed as missing
             gleaned = []
         figures = _dedupe(figures + gleaned, _figure_key)
@@ -211,11 +213,16 @@ def _ground(article: Article, answer: Any, text: str, offset: int, known: set[st
     return out
 
 
-def _glean(run: _Run, missing: list[numbers.Mention], known: set[str]) -> list[Figure]:
+def _glean(run: _Run, missing: list[numbers.Mention], known: set[str], chunk_chars: int) -> list[Figure]:
+    """Figures for the missing numbers, asked about the passages around them only; quotes
+    are still checked against, and grounded in, the whole article."""
     text = run.article.text
-    passages = [_context(text, m, 80) for m in missing]
-    prompt = gleaning_prompt(run.article, passages)
-    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known), sum(map(len, passages)))
+    shown, held = passages.around(text, [(m.start, m.end) for m in missing], chunk_chars)
+    if not held:
+        return []
+    excerpt = passages.GAP.join(p.text for p in shown)
+    prompt = gleaning_prompt(run.article, [_context(text, m) for m in missing[:held]], excerpt)
+    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known), len(excerpt))
     return _ground(run.article, answer, text, 0, known)["figures"]
 
 

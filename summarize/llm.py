@@ -19,7 +19,10 @@ ending mid-value) raises :class:`TruncatedAnswer` and a refusal or content filte
 :class:`Refused`; neither is retried.  An error that cannot change on retry (the endpoint
 does not support the ``--mode``'s request format) is final and names the mode to try.  A
 request that timed out against a local endpoint is not sent again: the server is most
-likely still working on it.  Every HTTP answer's tokens are counted, failed attempts
+likely still working on it.  A connection that cannot be opened (refused, unknown host)
+before the endpoint has ever answered raises :class:`Unreachable` at once, unretried; later
+on it is retried like any transport error, and the final error says ``unreachable``.
+Every HTTP answer's tokens are counted, failed attempts
 included, and requests given up on are counted as abandoned (their tokens are unknown).
 """
 
@@ -31,6 +34,7 @@ import logging
 import math
 import random
 import re
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +90,8 @@ class ModelSettings:
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     on_retry: Callable[[str], None] | None = field(default=None, compare=False)
     """Told, in one line, about each transport retry before its wait."""
+    on_request: Callable[[Usage], None] | None = field(default=None, compare=False)
+    """Told what each request cost (one request and its tokens) once it is over."""
 
 
 @dataclass
@@ -105,6 +111,8 @@ class ModelError(Exception):
         super().__init__(message)
         self.attempts = attempts
         self.usage = usage or Usage()
+        self.unreachable = False
+        """The last request could not connect, after its transport retries."""
 
 
 class TruncatedAnswer(ModelError):
@@ -122,6 +130,11 @@ class Refused(ModelError):
 
 class KeyRefused(ModelError):
     """The endpoint refused the API key (HTTP 401): no later request can succeed either."""
+
+
+class Unreachable(ModelError):
+    """No connection could be opened to an endpoint that has not answered once: nothing
+    listens there, or the host is unknown."""
 
 
 class _Truncated(Exception):
@@ -145,6 +158,8 @@ class ModelClient:
         self._tally = Usage()
         self._answers = 0
         self._local = is_local(settings.base_url)
+        self._reached = False
+        """Whether the endpoint has ever answered (any HTTP status)."""
 
     # ------------------------------------------------------------------ transport
 
@@ -177,14 +192,24 @@ class ModelClient:
         self._tally.requests += 1
         try:
             response = self._raw.chat.completions.create(*args, **kwargs)
-        except (openai.APITimeoutError, KeyboardInterrupt):
-            self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
+        except BaseException as err:
+            if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
+                self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
+            self._reached = self._reached or isinstance(err, openai.APIStatusError)
+            self._report(Usage(requests=1))
             raise
+        self._reached = True
         self._answers += 1
         usage = getattr(response, "usage", None)
-        self._tally.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        self._tally.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
+        self._tally.prompt_tokens += prompt
+        self._tally.completion_tokens += completion
+        self._report(Usage(requests=1, prompt_tokens=prompt, completion_tokens=completion))
         return response
+
+    def _report(self, cost: Usage) -> None:
+        if self.settings.on_request:
+            self.settings.on_request(cost)
 
     def _count_retry(self, state: RetryCallState) -> None:
         self._tally.transport_retries += 1
@@ -197,6 +222,8 @@ class ModelClient:
     def _retryable(self, exc: BaseException) -> bool:
         if self._local and isinstance(exc, openai.APITimeoutError):
             return False  # a resent request would queue behind the one the server is still on
+        if not self._reached and cannot_connect(exc):
+            return False  # nothing has ever answered there: waiting will not make it listen
         return _retryable(exc) and self._unsupported(exc) is None
 
     def _unsupported(self, exc: BaseException) -> str | None:
@@ -285,8 +312,25 @@ class ModelClient:
             message += "; not sent again while the local server may still be working on it"
         if usage.transport_retries:
             message += f" (after {usage.requests} requests)"
+        if cannot_connect(err):
+            error = (ModelError if self._reached else Unreachable)(message, attempts, usage)
+            error.unreachable = True
+            return error
         kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
         return kind(message, attempts, usage)
+
+
+def cannot_connect(exc: BaseException) -> bool:
+    """No connection could be opened: refused, unknown host, no route (never a timeout, a
+    dropped answer or a recording that does not match)."""
+    if not isinstance(exc, openai.APIConnectionError) or isinstance(exc, openai.APITimeoutError) or _is_cassette_miss(exc):
+        return False
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ == "ConnectError" or isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _retryable(exc: BaseException) -> bool:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from pathlib import Path
 
-from . import bounds, cache, chunks, extract, link, load, merge, recording, redact, synthesize
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings
+from . import bounds, cache, chunks, estimate, extract, link, load, merge, recording, redact, synthesize
+from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings, Unreachable
 from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
 from .prompting import template_version
 from .resources import data_dir
-from .window import select
+from .window import Selection, select
 from . import changes, history
 
 T = TypeVar("T")
@@ -33,8 +33,17 @@ SETUP_HELP = (
 )
 
 
+UNREACHABLE_AFTER = 3
+"""Articles in a row whose requests could not connect (after their transport retries)
+before the run stops sending: the rest are listed as not processed."""
+
+
 class ConfigError(Exception):
     """Nothing can run as asked; the message says what to change."""
+
+
+class EndpointUnreachable(ConfigError):
+    """The endpoint could not be reached on the run's first request: nothing is briefed."""
 
 
 @dataclass
@@ -85,6 +94,8 @@ class Progress:
     notice: Callable[[str], None] = lambda message: None
     cached: Callable[[int, int, Article], None] = lambda i, n, a: None
     """An article's extraction came from the cache, not the model."""
+    spent: Callable[[Usage], None] = lambda usage: None
+    """What the run's requests have cost so far, told after each request."""
 
 
 @dataclass
@@ -131,7 +142,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         raise ConfigError("--record and --replay contradict each other: pick one")
     replay_asked = options.replay or (options.cassettes is not None and not options.record)
 
-    waits: dict = {"on_retry": progress.notice, "max_output_tokens": options.max_output_tokens}
+    waits: dict = {"on_retry": progress.notice, "max_output_tokens": options.max_output_tokens, "on_request": _running(progress.spent)}
     if options.sleep:
         waits["sleep"] = options.sleep
     if configured and not replay_asked:
@@ -227,6 +238,18 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     )
 
 
+def _running(report: Callable[[Usage], None]) -> Callable[[Usage], None]:
+    """Adds up each request's cost and reports the total so far."""
+    total = Usage()
+
+    def add(cost: Usage) -> None:
+        nonlocal total
+        total = total.add(cost)
+        report(total)
+
+    return add
+
+
 def _why_replay(options: Options, configured: bool, recordings: str) -> str:
     if not configured:
         return f"No model configured: replaying recorded answers from {recordings}. {SETUP_HELP}"
@@ -238,26 +261,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     """Raises :class:`ConfigError` when nothing can run; otherwise returns a brief, failures included."""
     env = os.environ if env is None else env
     progress = progress or Progress()
-    try:
-        loaded = load.load_folder(options.folder, options.recursive)
-    except NotADirectoryError as err:
-        raise ConfigError(str(err)) from err
-    if not loaded.articles and not loaded.failures:
-        hint = ""
-        if not options.recursive and load.discover(options.folder, recursive=True):
-            hint = " (its sub-folders do: add --recursive)"
-        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
-    if not loaded.articles:
-        reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
-        raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
-    chosen = select(loaded.articles, options.window, options.dated_only)
-    if not chosen.articles:
-        w = chosen.window
-        raise ConfigError(
-            f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
-            + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
-        )
-    loaded.articles = chosen.articles
+    loaded, chosen = _in_scope(options)
     previous, history_problem = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
 
@@ -281,6 +285,9 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     total = len(loaded.articles)
     store = _cache(options, plan)
     refused: str | None = None
+    """Why no further article is sent (a refused key, an unreachable endpoint)."""
+    halted: str | None = None
+    unreachable_in_a_row = 0
     for index, article in enumerate(loaded.articles, 1):
         kept = _from_cache(article, plan, options, store)
         if kept is not None:
@@ -309,10 +316,20 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
                 path=article.path, article_id=article.id, stage=stage, reason=reason, attempts=spent.requests
             )
             failures.append(failure)
+            if isinstance(err, Unreachable):
+                raise EndpointUnreachable(
+                    f"{reason}; nothing was briefed. Check --base-url (or OPENAI_BASE_URL) and that "
+                    f"a server is running at {plan.producer.endpoint}"
+                ) from err
             progress.finished(index, total, article, None, reason)
+            unreachable_in_a_row = unreachable_in_a_row + 1 if getattr(err, "unreachable", False) else 0
             if isinstance(err, KeyRefused):
-                refused = f"the run stopped after {article.path}: {reason}"
+                refused, halted = f"the run stopped after {article.path}: {reason}", "the endpoint refused the API key"
+            elif unreachable_in_a_row >= UNREACHABLE_AFTER:
+                refused = f"endpoint unreachable ({UNREACHABLE_AFTER} articles in a row could not connect; the last: {reason})"
+                halted = "the endpoint is unreachable"
             continue
+        unreachable_in_a_row = 0
         usage = usage.add(result.usage)
         extractions.append(result)
         progress.finished(index, total, article, result, None)
@@ -320,10 +337,10 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     texts = {a.id: a.text for a in loaded.articles}
     brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
     if extractions:
-        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices)
+        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices, halted)
     if options.summary and extractions:
-        if refused:
-            _say(notices, progress, "no summary: the endpoint refused the API key")
+        if halted:
+            _say(notices, progress, f"no summary: {halted}")
         elif nothing_verified(brief):
             _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
         else:
@@ -340,6 +357,70 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             notices.append(f"this brief was not saved in the history: {err}")
             progress.notice(notices[-1])
     return RunResult(brief=brief, notices=notices, texts=texts)
+
+
+def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
+    """The folder's articles inside the window (``loaded.articles`` narrowed to them)."""
+    try:
+        loaded = load.load_folder(options.folder, options.recursive)
+    except NotADirectoryError as err:
+        raise ConfigError(str(err)) from err
+    if not loaded.articles and not loaded.failures:
+        hint = ""
+        if not options.recursive and load.discover(options.folder, recursive=True):
+            hint = " (its sub-folders do: add --recursive)"
+        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
+    if not loaded.articles:
+        reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
+        raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
+    chosen = select(loaded.articles, options.window, options.dated_only)
+    if not chosen.articles:
+        w = chosen.window
+        raise ConfigError(
+            f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
+            + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
+        )
+    loaded.articles = chosen.articles
+    return loaded, chosen
+
+
+@dataclass
+class Planned:
+    """One article in scope and what it would cost; ``how``: ``model``, ``cache`` (its
+    answers are kept: nothing to pay) or ``replay`` (recorded answers)."""
+
+    article: Article
+    cost: estimate.Cost
+    how: str
+
+
+@dataclass
+class DryRun:
+    articles: list[Planned]
+    notices: list[str]
+
+
+def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
+    """The articles a run would brief and what each would cost; no model is called."""
+    env = os.environ if env is None else env
+    loaded, chosen = _in_scope(options)
+    notices = [f"skipped {f.path}: {f.reason}" for f in loaded.failures] + loaded.notes
+    if chosen.window and chosen.window.outside:
+        notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")
+    plan: _Plan | None = None
+    if not options.record:  # planning a recording would create its folder
+        try:
+            plan = _plan(options, loaded.articles, env, Progress())
+        except ConfigError as err:
+            notices.append(f"a run would stop: {err}")
+    if plan and plan.why:
+        notices.insert(0, plan.why)
+    store = _cache(options, plan) if plan else None
+    planned = []
+    for article in loaded.articles:
+        how = "replay" if plan and plan.producer.kind == "replay" else "cache" if store and store.has(article.id) else "model"
+        planned.append(Planned(article, estimate.article_cost(article, options.chunk_chars, options.max_output_tokens), how))
+    return DryRun(planned, notices)
 
 
 def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:
@@ -436,6 +517,7 @@ def _with_links(
     budget: extract.TokenBudget,
     progress: Progress,
     notices: list[str],
+    halted: str | None = None,
 ) -> Brief:
     """The brief linked story by story: the model's validated answer for each story of two
     or more articles, else the rules' links (merge applied them already), with the reason,
@@ -454,8 +536,8 @@ def _with_links(
         path = plan.link_cassette(ids)
         if len(ids) < 2:
             results.append(by_rule(link.ONE_ARTICLE))
-        elif budget.spent:
-            results.append(by_rule("the token budget is spent"))
+        elif budget.spent or halted:
+            results.append(by_rule(halted or "the token budget is spent"))
         elif plan.producer.kind == "replay" and not (path and path.is_file()):
             results.append(by_rule("no recorded link answer for these articles (replay)"))
         else:

@@ -100,9 +100,11 @@ def extraction_prompt(article: Article, text: str | None = None, part: tuple[int
     )
 
 
-def gleaning_prompt(article: Article, missing: list[str]) -> Prompt:
-    """Ask for figures for the listed numbers, which an earlier answer left out."""
-    return render("glean.j2", article=article, article_text=_fence(article.text), missing=missing, outlet=OUTLET)
+def gleaning_prompt(article: Article, missing: list[str], passages: str | None = None) -> Prompt:
+    """Ask for figures for the listed numbers, which an earlier answer left out, showing
+    ``passages`` of the article (default: all of it)."""
+    text = article.text if passages is None else passages
+    return render("glean.j2", article=article, article_text=_fence(text), missing=missing, outlet=OUTLET, excerpt=passages is not None)
 
 
 def summary_prompt(brief, sentences: int = 6) -> Prompt:

@@ -16,6 +16,7 @@ Each event carries the sentence it belongs to as evidence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, timedelta
 
@@ -38,14 +39,29 @@ _PATTERNS = [
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
-    s = left + 1 if left >= 0 else 0
-    while s < len(text) and text[s] in " \n":
-        s += 1
-    m = re.compile(r"[.!?](?:[”\"’])?(?=\s|$)|\n").search(text, end)
-    e = m.end() if m else len(text)
-    return s, e
+_BOUNDARY = re.compile(r"[.?!] |\n")
+_SENTENCE_END = re.compile(r"[.!?](?:[”\"’])?(?=\s|$)|\n")
+
+
+class _Sentences:
+    """Sentence bounds around any span, in time linear in the text overall: where
+    sentences may begin is found once, then looked up by bisection."""
+
+    def __init__(self, text: str):
+        self.text = text
+        found = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+        self._starts = [s for s, _ in found]
+        self._ends = [e for _, e in found]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        text = self.text
+        i = bisect.bisect_right(self._ends, start) - 1
+        s = self._starts[i] + 1 if i >= 0 else 0
+        while s < len(text) and text[s] in " \n":
+            s += 1
+        m = _SENTENCE_END.search(text, end)
+        e = m.end() if m else len(text)
+        return s, e
 
 
 def _year_for(month: int, day: int, weekday: int | None, article_date: date | None, floor: int | None) -> tuple[int, str] | None:
@@ -66,18 +82,19 @@ def events(article: Article) -> list[TimelineEvent]:
     text = article.text
     years = [int(y) for y in _YEAR.findall(text)]
     floor = max(years) if years else None
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
+    sentences = _Sentences(text)
     found: list[TimelineEvent] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             resolved = _resolve(kind, m, article.date, floor)
             if resolved is None:
                 continue
             when, precision, how = resolved
-            taken.append((m.start(), m.end()))
-            s, e = _sentence(text, m.start(), m.end())
+            taken.add(m.start(), m.end())
+            s, e = sentences.around(m.start(), m.end())
             quote = text[s:e].strip()
             found.append(
                 TimelineEvent(
@@ -90,7 +107,7 @@ def events(article: Article) -> list[TimelineEvent]:
                 )
             )
     if article.date:
-        s, e = _sentence(text, 0, 1)
+        s, e = sentences.around(0, 1)
         quote = text[s:e].strip()
         found.append(
             TimelineEvent(
@@ -103,6 +120,25 @@ def events(article: Article) -> list[TimelineEvent]:
             )
         )
     return sorted(found, key=lambda ev: (ev.date, ev.evidence.start))
+
+
+class _Spans:
+    """Disjoint spans of the text, kept sorted: an overlap test looks at two neighbours."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, start)
+        before = i > 0 and self._ends[i - 1] > start
+        after = i < len(self._starts) and self._starts[i] < end
+        return before or after
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
 def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None):

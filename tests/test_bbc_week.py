@@ -78,3 +78,14 @@ def test_contradictions_are_the_real_ones(replayed):
     joined = [" | ".join(sorted(p)) for p in pairs]
     assert sum("one-year" in j and ("two years" in j or "two-year" in j) for j in joined) == 2
     assert sum("knocked offline" in j for j in joined) == 2
+
+
+def test_the_json_brief_is_valid_against_the_published_schema(replayed):
+    import jsonschema
+
+    _, data = replayed
+    schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    broken = {**data, "articles": [{**data["articles"][0], "id": 7}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

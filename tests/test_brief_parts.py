@@ -115,3 +115,15 @@ def test_dates_without_a_year_take_the_article_year_or_the_weekday():
 
 def test_a_date_the_text_does_not_pin_down_is_left_out():
     assert events(article("They met on November 1 to talk.")) == []
+
+
+def test_each_dated_passage_is_its_own_sentence_and_a_date_is_read_once():
+    text = "Was it agreed on May 4, 2020? Yes!\nThey signed on 9 June 2021. Work began in June 2021 and ended."
+    found = events(article(text))
+    assert [(e.expression, e.evidence.quote) for e in found] == [
+        ("May 4, 2020", "Was it agreed on May 4, 2020?"),
+        ("June 2021", "Work began in June 2021 and ended."),  # month precision: the 1st
+        ("9 June 2021", "They signed on 9 June 2021."),  # not read again as "June 2021"
+    ]
+    for e in found:
+        assert text[e.evidence.start : e.evidence.end] == e.evidence.quote
