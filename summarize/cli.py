@@ -290,7 +290,10 @@ def _progress(err: Console) -> pipeline.Progress:
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return
-        counts = f"{len(extraction.actors)} actors, {len(extraction.claims)} claims, {len(extraction.figures)} figures, {len(extraction.stances)} stances"
+        counts = ", ".join(
+            f"{len(items)} {noun if len(items) == 1 else noun + 's'}"
+            for noun, items in (("actor", extraction.actors), ("claim", extraction.claims), ("figure", extraction.figures), ("stance", extraction.stances))
+        )
         parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
         err.print(f"{indent}{counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
 

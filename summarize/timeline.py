@@ -64,8 +64,21 @@ class _Sentences:
         return s, e
 
 
-def _year_for(month: int, day: int, weekday: int | None, article_date: date | None, floor: int | None) -> tuple[int, str] | None:
+_FUTURE = lang.word_pattern(lang.load().future_markers) if lang.load().future_markers else None
+
+
+def _future(sentence: str) -> bool:
+    """Whether a sentence speaks of what is to come ("a vote will be held in January")."""
+    return bool(_FUTURE and _FUTURE.search(sentence))
+
+
+def _year_for(
+    month: int, day: int, weekday: int | None, article_date: date | None, floor: int | None, future: bool = False
+) -> tuple[int, str] | None:
     if article_date:
+        if future:
+            year = article_date.year if (month, day) >= (article_date.month, article_date.day) else article_date.year + 1
+            return year, "next such day after the article date (the sentence speaks of the future)"
         year = article_date.year if (month, day) <= (article_date.month, article_date.day) else article_date.year - 1
         return year, "year of the article date"
     if weekday is not None and floor:
@@ -89,12 +102,12 @@ def events(article: Article) -> list[TimelineEvent]:
         for m in pattern.finditer(text):
             if taken.overlaps(m.start(), m.end()):
                 continue
-            resolved = _resolve(kind, m, article.date, floor)
+            s, e = sentences.around(m.start(), m.end())
+            resolved = _resolve(kind, m, article.date, floor, _future(text[s:e]))
             if resolved is None:
                 continue
             when, precision, how = resolved
             taken.add(m.start(), m.end())
-            s, e = sentences.around(m.start(), m.end())
             quote = text[s:e].strip()
             found.append(
                 TimelineEvent(
@@ -141,7 +154,7 @@ class _Spans:
         self._ends.insert(i, end)
 
 
-def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None):
+def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None, future: bool = False):
     g = m.groupdict()
     month = _MONTHS.index(g["month"].lower()) + 1 if g.get("month") else None
     try:
@@ -149,13 +162,16 @@ def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | Non
             return date(int(g["year"]), month, int(g["day"])), "day", "stated in full"
         if kind == "md":
             weekday = _WEEKDAYS.index(g["wd"].lower()) if g.get("wd") else None
-            found = _year_for(month, int(g["day"]), weekday, article_date, floor)
+            found = _year_for(month, int(g["day"]), weekday, article_date, floor, future)
             if found is None:
                 return None
             return date(found[0], month, int(g["day"])), "day", found[1]
         if kind == "my":
             return date(int(g["year"]), month, 1), "month", "month and year stated"
         if kind == "m" and article_date:
+            if future:
+                year = article_date.year if month >= article_date.month else article_date.year + 1
+                return date(year, month, 1), "month", "next such month from the article date (the sentence speaks of the future)"
             year = article_date.year if month <= article_date.month else article_date.year - 1
             return date(year, month, 1), "month", "latest such month up to the article date"
         if kind == "rel" and article_date:

@@ -127,3 +127,14 @@ def test_each_dated_passage_is_its_own_sentence_and_a_date_is_read_once():
     ]
     for e in found:
         assert text[e.evidence.start : e.evidence.end] == e.evidence.quote
+
+
+def test_a_month_in_a_sentence_about_the_future_is_the_next_one():
+    text = (
+        "The board confirmed the offer on Tuesday. Members will have the final say at a vote in January. "
+        "The society last changed its rules in March."
+    )
+    article = Article(id="fut", path="f.txt", title="Offer", date=date(2024, 10, 29), text=text)
+    dated = {e.expression: e for e in events(article) if e.expression != "article date"}
+    assert dated["in January"].date == date(2025, 1, 1) and "future" in dated["in January"].resolved_by
+    assert dated["in March"].date == date(2024, 3, 1)

@@ -2,7 +2,7 @@
 
 A file holds only what a language needs to read news text in general: stopwords and
 negation words, honorifics and titles, number words and scales, month and weekday names, the words
-for "percent" and for currencies, and whether the language writes a decimal comma.  No
+for "percent" and for currencies, words that mark the future tense, and whether the language writes a decimal comma.  No
 topic vocabulary: the code must hold on any story.  Words are always matched on word
 boundaries (:func:`word_pattern`).
 """
@@ -35,6 +35,9 @@ class Language:
     currency_symbols: dict[str, str]
     currency_codes: frozenset[str]
     currency_words: dict[str, str]
+    future_markers: frozenset[str]
+    """Words that put a sentence in the future ("will", "next"): a month named without a
+    year in it is the next such month after the article date, not the last one before."""
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +59,7 @@ def load(code: str = DEFAULT) -> Language:
         currency_symbols=dict(currency["symbols"]),
         currency_codes=frozenset(currency["codes"]),
         currency_words=dict(currency["words"]),
+        future_markers=frozenset(data.get("future_markers", [])),
     )
 
 
