@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from summarize import ground  # noqa: E402
+from summarize.verify import ground
 
 WORDS = "the board said talks with the league over the new stadium budget would resume after the vote in May".split()
 

@@ -12,16 +12,24 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from . import escape, live_progress, markdown, pipeline, redact, render, render_html
-from .bounds import DEFAULT_MAX_OUTPUT_TOKENS
-from .chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
-from .extract import DEFAULT_MAX_RETRIES
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
-from .cache import default_dir as default_cache_dir
-from .files import unwritable, write_atomically
-from .history import HistoryError, default_path as default_history_path, list_briefs
-from .schemas import write_schemas
-from .window import WindowError, make_window
+from summarize import live_progress, pipeline, redact
+from summarize.extract.article import DEFAULT_MAX_RETRIES
+from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
+from summarize.extract.cache import default_dir as default_cache_dir
+from summarize.extract.chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
+from summarize.extract.llm import (
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRANSPORT_RETRIES,
+)
+from summarize.files import unwritable, write_atomically
+from summarize.render import base as render
+from summarize.render import escape, markdown
+from summarize.render import html as render_html
+from summarize.schemas import write_schemas
+from summarize.sources.window import WindowError, make_window
+from summarize.week.history import HistoryError, list_briefs
+from summarize.week.history import default_path as default_history_path
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1

@@ -3,13 +3,13 @@
 Only verified items (quote aligned, every check passed) are merged; the rest go to
 ``unverified`` with their problems.  Then, across articles:
 
-* actors are resolved (:mod:`summarize.resolve`), each with the rules that joined it;
+* actors are resolved (:mod:`summarize.link.resolve`), each with the rules that joined it;
 * claims, figures and stances get ids and resolved actor ids;
-* articles are grouped into stories (:mod:`summarize.stories`);
+* articles are grouped into stories (:mod:`summarize.week.stories`);
 * within each story, claims are grouped, contradictions flagged, figures counting the
   same thing lined up and stance targets put on one issue by rule
-  (:func:`summarize.link.rule_links`; the pipeline then asks the model,
-  :func:`summarize.link.link_group`, once per story);
+  (:func:`summarize.link.links.rule_links`; the pipeline then asks the model,
+  :func:`summarize.link.links.link_group`, once per story);
 * stances form a holder x target matrix;
 * dated passages form a timeline.
 
@@ -23,28 +23,28 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
-from . import link
-from .models import (
+from summarize.link import links as link
+from summarize.link.names import name_key, tokens
+from summarize.link.resolve import Mention, Resolver, brief_actors, resolve
+from summarize.models import (
     OUTLET,
     ArticleExtraction,
     ArticleRef,
     Brief,
+    BriefActor,
     BriefClaim,
     BriefFigure,
     BriefStance,
     ExtractionFailure,
     Producer,
-    BriefActor,
     StanceCell,
     Story,
     UnverifiedItem,
     Usage,
     Window,
 )
-from .names import name_key, tokens
-from .resolve import Mention, Resolver, brief_actors, resolve
-from . import stories as story_grouping
-from .stories import Group, StoryInput
+from summarize.week import stories as story_grouping
+from summarize.week.stories import Group, StoryInput
 
 
 def merge(
@@ -58,7 +58,7 @@ def merge(
     grouping: Callable[[list[StoryInput]], list[Group]] = story_grouping.group,
 ) -> Brief:
     """``texts`` (article id -> text) lets stories compare whole articles, not only titles and
-    claims; ``grouping`` decides the stories (:func:`summarize.stories.one_story` makes one)."""
+    claims; ``grouping`` decides the stories (:func:`summarize.week.stories.one_story` makes one)."""
     unverified: list[UnverifiedItem] = []
 
     def keep(kind: str, item, summary: str, attempts: int) -> bool:

@@ -10,16 +10,37 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
-from . import bounds, cache, chunks, estimate, extract, link, load, merge, recording, redact, synthesize
-from .llm import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES, KeyRefused, ModelClient, ModelError, ModelSettings, Unreachable
-from .models import Article, ArticleExtraction, Brief, ExtractionFailure, Producer, Usage, Window
-from .prompting import template_version
-from .resources import data_dir
-from .window import Selection, select
-from . import changes, history
+from summarize import merge, redact, synthesize
+from summarize.extract import article as extract
+from summarize.extract import bounds, cache, chunks, estimate, recording
+from summarize.extract.llm import (
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRANSPORT_RETRIES,
+    KeyRefused,
+    ModelClient,
+    ModelError,
+    ModelSettings,
+    Unreachable,
+)
+from summarize.extract.prompting import template_version
+from summarize.link import links as link
+from summarize.models import (
+    Article,
+    ArticleExtraction,
+    Brief,
+    ExtractionFailure,
+    Producer,
+    Usage,
+    Window,
+)
+from summarize.resources import data_dir
+from summarize.sources import load
+from summarize.sources.window import Selection, select
+from summarize.week import changes, history
 
 T = TypeVar("T")
 

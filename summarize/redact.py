@@ -2,7 +2,7 @@
 
 A base URL can carry a user name and password (``http://user:pass@host/v1``) and a query
 string can carry a key (``?api-key=...``); neither may reach a brief, a recording or a
-terminal.  Headers never reach a file at all: :mod:`summarize.recording` keeps only
+terminal.  Headers never reach a file at all: :mod:`summarize.extract.recording` keeps only
 ``content-type``.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import ArticleExtraction, Brief
+from summarize.models import ArticleExtraction, Brief
 
 SCHEMAS = {"article.schema.json": ArticleExtraction, "brief.schema.json": Brief}
 

@@ -7,10 +7,10 @@ reasks is dropped, never shown.
 
 from __future__ import annotations
 
-from . import checks
-from .llm import ModelClient
-from .models import Brief, Summary, SummaryDraft, SummarySentence
-from .prompting import summary_prompt
+from summarize.extract.llm import ModelClient
+from summarize.extract.prompting import summary_prompt
+from summarize.models import Brief, Summary, SummaryDraft, SummarySentence
+from summarize.verify import checks
 
 
 def citable_ids(brief: Brief) -> set[str]:
@@ -73,7 +73,7 @@ def with_headlines(brief: Brief) -> Brief:
 
 
 def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> Summary:
-    """Raises :class:`summarize.llm.ModelError` when no usable answer came back."""
+    """Raises :class:`summarize.extract.llm.ModelError` when no usable answer came back."""
     prompt = summary_prompt(brief)
     known = citable_ids(brief)
     stories = {s.id for s in brief.stories}

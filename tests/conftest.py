@@ -33,7 +33,7 @@ def no_model_env(monkeypatch):
 
 @pytest.fixture
 def seed_articles():
-    from summarize.load import load_folder
+    from summarize.sources.load import load_folder
 
     loaded = load_folder(SEEDS)
     assert not loaded.failures

@@ -6,8 +6,21 @@ from __future__ import annotations
 
 from summarize.merge import stance_matrix
 from summarize.models import (
-    ArticleRef, Brief, BriefActor, BriefClaim, BriefFigure, BriefStance, Coverage, Evidence,
-    ExtractionFailure, Producer, SurfaceForm, Summary, SummarySentence, UnverifiedItem, Usage,
+    ArticleRef,
+    Brief,
+    BriefActor,
+    BriefClaim,
+    BriefFigure,
+    BriefStance,
+    Coverage,
+    Evidence,
+    ExtractionFailure,
+    Producer,
+    Summary,
+    SummarySentence,
+    SurfaceForm,
+    UnverifiedItem,
+    Usage,
 )
 
 SCRIPT = "</script><img src=x onerror=alert(1)>"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from conftest import FIXTURES, ROOT, SEEDS
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, SEEDS
 from summarize import pipeline
 from summarize.cli import EXIT_OK, app
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reference_server import ReferenceServer  # noqa: E402
 
-from summarize import pipeline  # noqa: E402
+from summarize import pipeline
 
 MODEL = "reference-annotations"
 SETS = {"seeds": ROOT / "seeds", "bbc-week": ROOT / "examples" / "bbc-week"}

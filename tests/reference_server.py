@@ -41,7 +41,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from summarize.recording import summary_key
+from summarize.extract.recording import summary_key
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
 CREATED = 1732406400  # a fixed timestamp keeps recordings byte-stable

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from summarize.cli import EXIT_OK, app
-from summarize.load import load_folder
-from summarize.stories import StoryInput, group
+from summarize.sources.load import load_folder
+from summarize.week.stories import StoryInput, group
 
 BBC = ROOT / "examples" / "bbc-week"
 runner = CliRunner()

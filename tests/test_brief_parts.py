@@ -5,7 +5,7 @@ from datetime import date
 from test_merge import actor, brief_of, ev, extraction
 
 from summarize.models import OUTLET, Article, Claim, Figure, Stance
-from summarize.timeline import events
+from summarize.verify.timeline import events
 
 
 def claim(article_id, text, speaker=OUTLET, kind="fact"):

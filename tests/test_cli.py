@@ -5,9 +5,9 @@ import re
 
 import jsonschema
 import pytest
+from conftest import ROOT, SEEDS
 from typer.testing import CliRunner
 
-from conftest import ROOT, SEEDS
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
 
 runner = CliRunner()

@@ -1,12 +1,12 @@
 """--dry-run lists the articles in scope with what each would cost, and calls nothing."""
 
-from typer.testing import CliRunner
-
 from conftest import FIXTURES, SEEDS
 from reference_server import ReferenceServer
-from summarize import bounds, estimate
+from typer.testing import CliRunner
+
 from summarize.cli import EXIT_OK, app
-from summarize.load import load_article
+from summarize.extract import bounds, estimate
+from summarize.sources.load import load_article
 
 MODEL = "reference-annotations"
 

@@ -1,11 +1,11 @@
 """Extraction through the real openai + instructor stack, against the reference server."""
 
 import pytest
-
 from conftest import FIXTURES, ROOT, SEED_000, SEED_002
 from reference_server import approx_tokens
-from summarize.extract import extract_article
-from summarize.llm import ModelClient, ModelError, ModelSettings
+
+from summarize.extract.article import extract_article
+from summarize.extract.llm import ModelClient, ModelError, ModelSettings
 from summarize.models import ExtractionDraft
 
 ANNOTATED = {SEED_000, SEED_002}
@@ -76,7 +76,8 @@ def test_an_endpoint_error_becomes_a_model_error(seed_articles, reference_server
 
 def test_the_hand_annotations_validate_and_quote_their_article_verbatim(seed_articles):
     from reference_server import ANNOTATIONS
-    from summarize.load import load_folder
+
+    from summarize.sources.load import load_folder
 
     bbc = load_folder(ROOT / "examples" / "bbc-week", recursive=True)
     assert len(bbc.articles) == 11 and not bbc.failures

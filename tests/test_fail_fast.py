@@ -4,11 +4,11 @@ there, after UNREACHABLE_AFTER articles in a row when it goes away mid-run."""
 import socket
 import time
 
-from typer.testing import CliRunner
-
 from conftest import SEEDS
 from reference_server import ReferenceServer
 from synthetic import write_article
+from typer.testing import CliRunner
+
 from summarize import pipeline
 from summarize.cli import EXIT_ERROR, app
 

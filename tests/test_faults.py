@@ -2,11 +2,13 @@
 reason, the other article intact, and the cost counted.  Waits are recorded, not slept."""
 
 import pytest
-
 from conftest import SEED_000, SEED_002, SEEDS
 from reference_server import ReferenceServer
-from summarize import bounds, markdown, pipeline
-from summarize.llm import OTHER_MODES
+
+from summarize import pipeline
+from summarize.extract import bounds
+from summarize.extract.llm import OTHER_MODES
+from summarize.render import markdown
 
 MODEL = "reference-annotations"
 
@@ -72,7 +74,7 @@ def test_500_every_time_fails_after_the_transport_retries_with_the_count():
 
 
 def test_a_hang_past_the_timeout_is_retried_against_a_hosted_api(monkeypatch):
-    monkeypatch.setattr("summarize.llm.is_local", lambda base_url: False)
+    monkeypatch.setattr("summarize.extract.llm.is_local", lambda base_url: False)
     brief, waits, served = run(["hang"], timeout=0.3)
     assert not brief.failed and brief.usage.transport_retries == 1 and len(waits) == 1
     assert brief.usage.abandoned == 1

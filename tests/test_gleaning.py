@@ -4,13 +4,13 @@ and never more than one part's size."""
 import json
 import re
 
+from reference_server import ReferenceServer
 from synthetic import write_article
 
-from reference_server import ReferenceServer
-from summarize import passages
-from summarize.extract import extract_article
-from summarize.llm import ModelClient, ModelSettings
-from summarize.load import load_article
+from summarize.extract import passages
+from summarize.extract.article import extract_article
+from summarize.extract.llm import ModelClient, ModelSettings
+from summarize.sources.load import load_article
 
 
 def test_passages_hold_whole_words_around_each_span_and_merge_when_they_touch():

@@ -1,4 +1,4 @@
-from summarize.ground import FUZZY_THRESHOLD, locate
+from summarize.verify.ground import FUZZY_THRESHOLD, locate
 
 TEXT = "He said: “We have not yet seen these troops deploy,”\nadded  Blinken. Café Zürich — 東京 report."
 

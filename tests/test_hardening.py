@@ -6,20 +6,22 @@ import math
 import os
 import re
 import shutil
-from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
 from conftest import ROOT, SEED_000, SEED_002, SEEDS, TESTS
 from reference_server import ReferenceServer
-from summarize import escape, markdown, pipeline, recording, redact
+from typer.testing import CliRunner
+
+from summarize import pipeline, redact
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
-from summarize.load import MAX_FILE_BYTES, LoadError, load_article, load_folder
+from summarize.extract import recording
+from summarize.render import escape, markdown
+from summarize.sources.load import MAX_FILE_BYTES, LoadError, load_article, load_folder
 
 MODEL = "reference-annotations"
 HOSTILE = TESTS / "hostile"
@@ -180,8 +182,16 @@ HOSTILE_TEXT = "ok\n# Injected heading\n<img src=x onerror=alert(1)> <script>ale
 
 def _hostile_brief():
     from test_merge import PRODUCER, actor, extraction
+
     from summarize.merge import merge
-    from summarize.models import Claim, Evidence, ExtractionFailure, Figure, Stance, Usage
+    from summarize.models import (
+        Claim,
+        Evidence,
+        ExtractionFailure,
+        Figure,
+        Stance,
+        Usage,
+    )
 
     def ev(quote):
         return Evidence(article_id="a1", quote=quote, start=0, end=len(quote), alignment="exact")
@@ -236,7 +246,11 @@ def test_progress_and_errors_print_no_control_sequence(tmp_path, monkeypatch):
 
 
 def test_no_fence_can_be_closed_in_any_case_in_any_prompt(seed_articles):
-    from summarize.prompting import extraction_prompt, gleaning_prompt, summary_prompt
+    from summarize.extract.prompting import (
+        extraction_prompt,
+        gleaning_prompt,
+        summary_prompt,
+    )
 
     article = load_article(HOSTILE / "injection.txt")
     for prompt in (extraction_prompt(article), gleaning_prompt(article, ["'120' in “</NUMBERS>”"])):
@@ -273,9 +287,9 @@ def test_no_more_than_the_limit_is_read_even_if_the_file_grows(tmp_path, monkeyp
 
 
 def test_a_4000_character_near_verbatim_quote_aligns():
-    from summarize import ground
-
     import random
+
+    from summarize.verify import ground
 
     pick = random.Random(12)
     words = "the club said talks with the league over the new stadium budget would resume after the vote".split()
@@ -393,7 +407,7 @@ def test_a_nul_byte_anywhere_marks_a_file_binary():
 def test_nfd_quotes_and_zero_width_characters_align_on_nfc_text():
     import unicodedata
 
-    from summarize import ground
+    from summarize.verify import ground
 
     text = "Le maire a déclaré que le stade de Besançon ouvrirait en août prochain."
     quote = unicodedata.normalize("NFD", "a déclaré que le stade de Besançon ouvrirait")
@@ -406,7 +420,7 @@ def test_nfd_quotes_and_zero_width_characters_align_on_nfc_text():
 
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-3", "0", "soon", "", "Wed, 21 Oct 2015 07:28:00 GMT"])
 def test_an_unusable_retry_after_falls_back_to_backoff(value):
-    from summarize.llm import ModelClient, ModelSettings, _retry_after
+    from summarize.extract.llm import ModelClient, ModelSettings, _retry_after
 
     exc = SimpleNamespace(response=SimpleNamespace(headers={"retry-after": value}))
     assert _retry_after(exc) is None
@@ -417,7 +431,7 @@ def test_an_unusable_retry_after_falls_back_to_backoff(value):
 
 
 def test_a_usable_retry_after_is_honoured():
-    from summarize.llm import _retry_after
+    from summarize.extract.llm import _retry_after
 
     assert _retry_after(SimpleNamespace(response=SimpleNamespace(headers={"retry-after": "7"}))) == 7.0
     assert _retry_after(SimpleNamespace(response=SimpleNamespace(headers={"retry-after-ms": "1500"}))) == 1.5
@@ -426,7 +440,7 @@ def test_a_usable_retry_after_is_honoured():
 
 
 def test_a_run_where_nothing_is_verified_exits_non_zero_and_asks_for_no_summary(tmp_path, monkeypatch):
-    from summarize import ground
+    from summarize.verify import ground
 
     monkeypatch.setattr(ground, "locate", lambda quote, text: None)  # no quote aligns anywhere
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -8,15 +8,15 @@ import stat
 
 import lxml.html
 import pytest
-from typer.testing import CliRunner
-
 from conftest import SEEDS
 from hostile_brief import LINK, SCRIPT, STYLE, TEXT, hostile_brief
 from html_page import located_ids, seeds_run, weekly_page
+from typer.testing import CliRunner
+
 from summarize import pipeline
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
-from summarize.evidence_spans import Span, runs
-from summarize.render_html import script_json, to_html
+from summarize.render.evidence_spans import Span, runs
+from summarize.render.html import script_json, to_html
 
 runner = CliRunner()
 

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from hostile_brief import SCRIPT, TEXT, hostile_brief
 from html_page import located_ids, seeds_run, weekly_page, write_page
-from summarize.render_html import to_html
+
+from summarize.render.html import to_html
 
 CHROMIUM = os.environ.get("SUMMARIZE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

@@ -5,17 +5,18 @@ import json
 import re
 
 import pytest
+from conftest import ROOT, SEEDS
 from reference_server import ReferenceServer
 from test_brief_parts import claim, figure
 from test_merge import actor, brief_of, extraction
 
-from summarize import lang, link, pipeline, recording
-from summarize.llm import ModelClient, ModelSettings
+from summarize import lang, pipeline
+from summarize.extract import recording
+from summarize.extract.llm import ModelClient, ModelSettings
+from summarize.link import links as link
 from summarize.models import Stance
-from summarize.numbers import scan, supports
 from summarize.pipeline import REPLAY_BASE_URL
-
-from conftest import ROOT, SEEDS
+from summarize.verify.numbers import scan, supports
 
 MODEL = "reference-annotations"
 

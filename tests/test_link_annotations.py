@@ -8,10 +8,10 @@ link nothing.  Each link must also reach items in at least two places.
 import json
 
 import pytest
-
 from conftest import FIXTURES, ROOT, SEEDS
 from reference_server import ANNOTATIONS
-from summarize.load import load_folder
+
+from summarize.sources.load import load_folder
 
 SETS = {"seeds": SEEDS, "bbc-week": ROOT / "examples" / "bbc-week", "fixtures": FIXTURES / "weeks"}
 KEYS = {"actor_groups", "claim_groups", "contradictions", "figure_groups", "issues"}

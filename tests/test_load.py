@@ -2,9 +2,9 @@ import hashlib
 from datetime import date
 
 import pytest
-
 from conftest import SEED_000, SEED_002, SEEDS
-from summarize.load import LoadError, discover, load_article, load_folder
+
+from summarize.sources.load import LoadError, discover, load_article, load_folder
 
 
 def test_both_seeds_load_with_ids_titles_and_dates(seed_articles):
@@ -96,7 +96,7 @@ def test_discovery_is_sorted_filtered_and_recursive_only_on_request(tmp_path):
 
 
 def test_a_huge_file_is_refused_by_name(tmp_path):
-    from summarize.load import MAX_FILE_BYTES
+    from summarize.sources.load import MAX_FILE_BYTES
 
     big = tmp_path / "dump.txt"
     big.write_bytes(b"word " * (MAX_FILE_BYTES // 5 + 1))

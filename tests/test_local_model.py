@@ -14,8 +14,8 @@ import os
 import re
 
 import pytest
-
 from conftest import SEEDS
+
 from summarize import pipeline
 
 pytestmark = pytest.mark.local_model

@@ -1,10 +1,10 @@
+from reference_server import ReferenceServer
 from synthetic import paragraph, write_article
 
-from reference_server import ReferenceServer
-from summarize.chunks import split
-from summarize.extract import extract_article
-from summarize.llm import ModelClient, ModelSettings
-from summarize.load import load_article
+from summarize.extract.article import extract_article
+from summarize.extract.chunks import split
+from summarize.extract.llm import ModelClient, ModelSettings
+from summarize.sources.load import load_article
 
 
 def test_a_30000_word_article_is_split_and_merged_with_whole_article_offsets(tmp_path):

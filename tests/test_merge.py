@@ -1,8 +1,6 @@
 """Actor resolution and cross-article assembly, on hand-built extractions (no HTTP)."""
 
 from summarize.merge import merge, name_key
-from summarize.stories import one_story
-
 from summarize.models import (
     OUTLET,
     Actor,
@@ -16,6 +14,7 @@ from summarize.models import (
     Stance,
     Usage,
 )
+from summarize.week.stories import one_story
 
 PRODUCER = Producer(kind="live", model="m", mode="tools", prompt_version="extract/1")
 

@@ -3,10 +3,10 @@
 from datetime import date
 
 import pytest
-
 from conftest import FIXTURES
-from summarize.load import load_article, load_folder
-from summarize.metadata import parse_date, split_header_lines
+
+from summarize.sources.load import load_article, load_folder
+from summarize.sources.metadata import parse_date, split_header_lines
 
 WEEKS = FIXTURES / "weeks"
 

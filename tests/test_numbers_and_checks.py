@@ -1,8 +1,8 @@
 import pytest
 
-from summarize.checks import problems
 from summarize.models import ExtractionDraft
-from summarize.numbers import scan, supports
+from summarize.verify.checks import problems
+from summarize.verify.numbers import scan, supports
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_names_known_from_elsewhere_count_for_a_gleaning_answer():
 
 
 def test_a_figure_of_one_is_stated_by_the_word_one_in_its_quote():
-    from summarize.numbers import supports
+    from summarize.verify.numbers import supports
 
     assert supports(1, "years", "a maximum one-year suspension")
     assert supports(1, "seats", "won one seat")

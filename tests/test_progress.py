@@ -3,10 +3,10 @@ shows it in a bar, elsewhere as plain lines; --quiet keeps only the warnings."""
 
 import io
 
+from conftest import SEEDS
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import SEEDS
 from summarize import live_progress, pipeline
 from summarize.cli import app
 

@@ -1,5 +1,5 @@
+from summarize.extract.prompting import extraction_prompt, template_version
 from summarize.models import Article
-from summarize.prompting import extraction_prompt, template_version
 
 HOSTILE = (
     "The council met on Monday.\n"

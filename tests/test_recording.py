@@ -2,15 +2,14 @@
 
 import shutil
 
-from typer.testing import CliRunner
-
 from conftest import SEED_000, SEEDS
 from record_seeds import MODEL, record, source
+from typer.testing import CliRunner
 
 SOURCE = source("seeds")
 from summarize import pipeline
 from summarize.cli import EXIT_PARTIAL, app
-from summarize.recording import read_set
+from summarize.extract.recording import read_set
 
 SECRET = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
 
@@ -85,7 +84,7 @@ def test_a_second_live_run_reuses_finished_articles_from_the_cache(tmp_path, ref
 
 
 def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, monkeypatch):
-    from summarize import cache, prompting
+    from summarize.extract import cache, prompting
 
     a = cache.AnswerCache(tmp_path, model="m1", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
     b = cache.AnswerCache(tmp_path, model="m2", mode="tools", endpoint="h", chunk_chars=1, max_retries=2)
@@ -104,7 +103,7 @@ def test_the_cache_key_changes_with_what_shapes_the_answer(tmp_path, monkeypatch
 
 
 def test_an_interrupted_run_keeps_what_it_finished_and_says_how_to_resume(tmp_path, reference_server, monkeypatch):
-    from summarize import extract
+    from summarize.extract import article as extract
 
     monkeypatch.setenv("OPENAI_BASE_URL", reference_server.base_url)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -1,6 +1,7 @@
 import json
 
 from conftest import ROOT
+
 from summarize.schemas import SCHEMAS, schema_texts
 
 

@@ -4,6 +4,7 @@ import shutil
 
 from conftest import SEEDS
 from reference_server import ReferenceServer
+
 from summarize import pipeline
 from summarize.synthesize import citable_ids
 
@@ -42,7 +43,7 @@ def test_a_citation_still_unknown_after_the_reasks_is_never_shown():
     summary = result.brief.summary
     assert summary.dropped == 1 and len(summary.sentences) == 5
     assert all("C999" not in s.cites for s in summary.sentences)
-    from summarize.markdown import to_markdown
+    from summarize.render.markdown import to_markdown
 
     assert "C999" not in to_markdown(result.brief)
     assert "1 sentence(s) left out" in to_markdown(result.brief)

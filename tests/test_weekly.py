@@ -6,16 +6,16 @@ import sqlite3
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import FIXTURES
 from reference_server import ReferenceServer
-from summarize import history
+from typer.testing import CliRunner
+
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
-from summarize.load import load_folder
 from summarize.models import Window
-from summarize.render import cell
-from summarize.window import WindowError, iso_week, make_window, select
+from summarize.render.base import cell
+from summarize.sources.load import load_folder
+from summarize.sources.window import WindowError, iso_week, make_window, select
+from summarize.week import history
 
 WEEKS = FIXTURES / "weeks"
 runner = CliRunner()

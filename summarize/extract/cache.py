@@ -25,10 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .files import write_atomically
-from .llm import Answer
-from .models import Usage
-from .prompting import template_hash
+from summarize.extract.llm import Answer
+from summarize.extract.prompting import template_hash
+from summarize.files import write_atomically
+from summarize.models import Usage
 
 _TEMPLATES = ("extract.j2", "glean.j2")
 
@@ -66,7 +66,7 @@ class AnswerCache:
 
 
 class CachingClient:
-    """Stands in for :class:`summarize.llm.ModelClient` in the extraction."""
+    """Stands in for :class:`summarize.extract.llm.ModelClient` in the extraction."""
 
     def __init__(self, path: Path, client: Any, offline: bool):
         self.path, self.inner, self.offline = path, client, offline

@@ -1,9 +1,9 @@
 """Group claims that say the same thing, and flag claims that contradict each other, by rule.
 
-This is the deterministic fallback of the link step (:mod:`summarize.link`), and the
+This is the deterministic fallback of the link step (:mod:`summarize.link.links`), and the
 source of the candidate pairs the link request shows the model as hints.  Nothing here
 knows a topic: claims are compared by TF-IDF cosine over their content words
-(:mod:`summarize.similarity`).
+(:mod:`summarize.link.similarity`).
 
 * **same claim** — cosine of at least ``SAME_CLAIM`` with *every* member of the group,
   the same polarity, the same family of kind (reports — facts, assessments, denials —
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import lang, numbers
-from .models import BriefClaim, ClaimCluster
-from .names import words
-from .similarity import TermIndex, Vectors, complete_groups
+from summarize import lang
+from summarize.link.names import words
+from summarize.link.similarity import TermIndex, Vectors, complete_groups
+from summarize.models import BriefClaim, ClaimCluster
+from summarize.verify import numbers
 
 SAME_CLAIM = 0.5
 DENIES_CLAIM = 0.5

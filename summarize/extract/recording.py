@@ -27,9 +27,9 @@ import vcr
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from . import redact
-from .files import write_atomically
-from .llm import MODES
+from summarize import redact
+from summarize.extract.llm import MODES
+from summarize.files import write_atomically
 
 MANIFEST = "RECORDING.json"
 _KEEP_HEADERS = {"content-type"}

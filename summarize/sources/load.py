@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .metadata import Metadata, from_trafilatura, split_front_matter, split_header_lines
-from .models import Article, ExtractionFailure
+from summarize.models import Article, ExtractionFailure
+from summarize.sources.metadata import (
+    Metadata,
+    from_trafilatura,
+    split_front_matter,
+    split_header_lines,
+)
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_FILE_BYTES = 5 * 1024 * 1024

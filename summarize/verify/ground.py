@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .models import Alignment, Evidence
+from summarize.models import Alignment, Evidence
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_CHARS = 20

@@ -20,8 +20,8 @@ import bisect
 import re
 from datetime import date, timedelta
 
-from . import lang
-from .models import Article, Evidence, TimelineEvent
+from summarize import lang
+from summarize.models import Article, Evidence, TimelineEvent
 
 _MONTHS = list(lang.load().months)
 _WEEKDAYS = list(lang.load().weekdays)

@@ -1,7 +1,7 @@
 """What extracting an article would cost, before any call: requests and tokens, from the same
 splitting, prompts and answer bounds a run uses.
 
-Tokens are estimated at :data:`summarize.bounds.CHARS_PER_TOKEN` characters each (no
+Tokens are estimated at :data:`summarize.extract.bounds.CHARS_PER_TOKEN` characters each (no
 tokenizer).  The counts are those of a run where every answer passes its checks at once:
 each reask repeats a request with the earlier answer and the problems added.
 """
@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import bounds, chunks, numbers, passages
-from .models import Article, ExtractionDraft, FigureGleaning
-from .prompting import extraction_prompt, gleaning_prompt
+from summarize.extract import bounds, chunks, passages
+from summarize.extract.prompting import extraction_prompt, gleaning_prompt
+from summarize.models import Article, ExtractionDraft, FigureGleaning
+from summarize.verify import numbers
 
 
 @dataclass(frozen=True)

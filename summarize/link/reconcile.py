@@ -3,7 +3,7 @@
 By rule (the link step's fallback, and its hints to the model): figures are blocked by
 the kind of their unit (a count of one unit, a percentage, money in one currency: a
 percentage is never compared with money) and grouped when what they count is close by
-TF-IDF cosine (:mod:`summarize.similarity`) to *every* member of the group.  A group
+TF-IDF cosine (:mod:`summarize.link.similarity`) to *every* member of the group.  A group
 needs two figures from different articles or sources.
 
 Compared (whoever grouped them, :func:`trend`): the values **agree** when one number fits
@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from . import numbers
-from .models import BriefFigure, FigureGroup
-from .similarity import Vectors, complete_groups
+from summarize.link.similarity import Vectors, complete_groups
+from summarize.models import BriefFigure, FigureGroup
+from summarize.verify import numbers
 
 SAME_SUBJECT = 0.5
 

@@ -1,15 +1,15 @@
 """Render a brief as JSON (the shape ``schemas/brief.schema.json`` publishes; the tests
 validate real output against it, a run does not); helpers every format shares.
 
-The Markdown brief is :mod:`summarize.markdown`.
+The Markdown brief is :mod:`summarize.render.markdown`.
 """
 
 from __future__ import annotations
 
 import json
 
-from . import escape
-from .models import Brief, Figure
+from summarize.models import Brief, Figure
+from summarize.render import escape
 
 BOUND_WORDS = {
     "exact": "",

@@ -9,12 +9,12 @@ Two retry loops, kept apart:
   SDK's own retries are off, so nothing stacks.  Authentication, permission, not-found,
   bad-request and ``insufficient_quota`` errors are final.
 * **reask** (instructor's): an answer that fails validation, including the checks of
-  :mod:`summarize.checks`, is sent back to the model with the problems.  When the loop gives
+  :mod:`summarize.verify.checks`, is sent back to the model with the problems.  When the loop gives
   up, the last answer is parsed without the checks so that its items can be kept and
   marked unverified.
 
-Every request carries a ``max_tokens`` (:mod:`summarize.bounds`).  An answer cut off at it
-(:func:`summarize.screen.cut_off`: ``finish_reason=length``, the limit reached, or JSON
+Every request carries a ``max_tokens`` (:mod:`summarize.extract.bounds`).  An answer cut off at it
+(:func:`summarize.extract.screen.cut_off`: ``finish_reason=length``, the limit reached, or JSON
 ending mid-value) raises :class:`TruncatedAnswer` and a refusal or content filter raises
 :class:`Refused`; neither is retried.  An error that cannot change on retry (the endpoint
 does not support the ``--mode``'s request format) is final and names the mode to try.  A
@@ -46,9 +46,9 @@ from instructor.core import Instructor, InstructorError, InstructorRetryExceptio
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from . import bounds, screen
-from .endpoint import is_local
-from .models import Usage
+from summarize.extract import bounds, screen
+from summarize.extract.endpoint import is_local
+from summarize.models import Usage
 
 Mode = Literal["tools", "json_schema", "md_json"]
 MODES: dict[str, instructor.Mode] = {

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import lang
-from .names import words
+from summarize import lang
+from summarize.link.names import words
 
 _MAX_SHARED_BY = 200
 """A word in more items than this is too common to find candidates with."""

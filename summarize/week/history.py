@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .models import Brief, Window
+from summarize.models import Brief, Window
 
 SCHEMA_VERSION = 1
 _TABLES = """

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Brief, FigureGroup, Story
-from .reconcile import trend
-from .render import BOUND_WORDS
+from summarize.link.reconcile import trend
+from summarize.models import Brief, FigureGroup, Story
+from summarize.render.base import BOUND_WORDS
 
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 
@@ -59,7 +59,7 @@ VERDICT_WORDS = {"agree": "agree", "compatible": "differ, but can all hold", "ch
 
 def values(look: Lookups, group: FigureGroup) -> tuple[str, str]:
     """A comparison's values in date order ('2.1bn GBP (The Ledger) → 2.4bn GBP (The Ledger)')
-    and its verdict (:func:`summarize.reconcile.trend`)."""
+    and its verdict (:func:`summarize.link.reconcile.trend`)."""
     members = sorted((look.figure[i] for i in group.figure_ids), key=lambda f: (look.date_of(f.evidence.article_id) or date.max, f.id))
     verdict = trend(members, look.date_of)
     joiner = " → " if verdict == "changed" else "; "

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import lang
-from .lang import alternation as _word
+from summarize import lang
+from summarize.lang import alternation as _word
 
 _FIRST_DIGIT = re.compile(r"\d")
 

@@ -8,7 +8,7 @@ total (gaps marked by ``GAP``) past ``limit``; the spans after it are left out.
 
 from __future__ import annotations
 
-from . import chunks
+from summarize.extract import chunks
 
 GAP = "\n[…]\n"
 WIDTH = 240

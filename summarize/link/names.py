@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from . import lang
-from .models import OUTLET
+from summarize import lang
+from summarize.models import OUTLET
 
 _LANG = lang.load()
 TITLES = _LANG.titles

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from .models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from .keypoint import VERDICT_WORDS, Lookups, amount, key_point, values
-from .render import cell, format_value, provenance
+from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
+from summarize.render.base import cell, format_value, provenance
+from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
 """How many items of each kind a story section shows; the rest are in the appendix."""

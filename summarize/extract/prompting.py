@@ -19,8 +19,8 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .models import OUTLET, Article
-from .resources import data_dir
+from summarize.models import OUTLET, Article
+from summarize.resources import data_dir
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,9 @@ def gleaning_prompt(article: Article, missing: list[str], passages: str | None =
 
 def summary_prompt(brief, sentences: int = 6) -> Prompt:
     """Ask for a cited executive summary of a merged brief."""
-    from .render import format_value  # the brief's own way of writing a figure
+    from summarize.render.base import (
+        format_value,  # the brief's own way of writing a figure
+    )
 
     names = {a.id: a.name for a in brief.actors}
     return render(

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .models import Article, Window
+from summarize.models import Article, Window
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 

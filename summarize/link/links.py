@@ -7,8 +7,8 @@ request (split by articles when large) under :class:`~summarize.models.LinkDraft
 answer is validated like an extraction — every id exists and has the right kind, no group
 joins items the rules mark incompatible (two people with different full names, a
 percentage and money) — and reasked naming the ids.  Without a client, or when the
-request fails, the deterministic rules decide (:mod:`summarize.corroborate`,
-:mod:`summarize.reconcile`, :func:`rule_issues`), and the result says why.  The same
+request fails, the deterministic rules decide (:mod:`summarize.link.corroborate`,
+:mod:`summarize.link.reconcile`, :func:`rule_issues`), and the result says why.  The same
 rules' candidates go to the model as hints.
 
 :func:`apply_links` writes a result into a brief, each link marked with who made it.
@@ -20,9 +20,13 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from pydantic import BaseModel, Field
-from . import checks, corroborate, reconcile
-from .llm import ModelClient, ModelError
-from .models import (
+
+from summarize.extract.llm import ModelClient, ModelError
+from summarize.extract.prompting import link_prompt, template_version
+from summarize.link import corroborate, reconcile
+from summarize.link.names import incompatible
+from summarize.link.similarity import Vectors, complete_groups, content_words
+from summarize.models import (
     ArticleRef,
     Brief,
     BriefActor,
@@ -37,9 +41,7 @@ from .models import (
     SurfaceForm,
     Usage,
 )
-from .names import incompatible
-from .prompting import link_prompt, template_version
-from .similarity import Vectors, complete_groups, content_words
+from summarize.verify import checks
 
 MAX_ITEMS = 400
 """Most items in one link request; a larger story is split by articles."""
@@ -373,7 +375,10 @@ def apply_links(brief: Brief, results: LinkResult | list[LinkResult]) -> Brief:
     """The brief with these links (one result, or one per story): actors joined (every
     reference to them moved), claim clusters, contested pairs, figure comparisons, issues,
     the stance matrix and each story's links rebuilt."""
-    from .merge import stance_matrix, story_links  # merge builds the brief with these links
+    from summarize.merge import (  # merge builds the brief with these links
+        stance_matrix,
+        story_links,
+    )
 
     results = results if isinstance(results, list) else [results]
     result = combined(results)

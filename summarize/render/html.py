@@ -21,13 +21,13 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .evidence_spans import Span, located, runs
-from .models import Brief, Evidence, FigureGroup, Story
-from .keypoint import Lookups, key_point
-from .markdown import _relabel
-from .reconcile import trend
-from .render import format_value
-from .resources import data_dir
+from summarize.link.reconcile import trend
+from summarize.models import Brief, Evidence, FigureGroup, Story
+from summarize.render.base import format_value
+from summarize.render.evidence_spans import Span, located, runs
+from summarize.render.keypoint import Lookups, key_point
+from summarize.render.markdown import _relabel
+from summarize.resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")
 

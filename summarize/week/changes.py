@@ -15,8 +15,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .models import Brief, BriefFigure, ContinuingStory, FigureMove, FigureSnapshot, SinceLast, Story
-from .reconcile import consistent, unit_key
+from summarize.link.reconcile import consistent, unit_key
+from summarize.models import (
+    Brief,
+    BriefFigure,
+    ContinuingStory,
+    FigureMove,
+    FigureSnapshot,
+    SinceLast,
+    Story,
+)
 
 SAME_WORDS = 0.3
 SAME_COUNTS = 70

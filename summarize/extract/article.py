@@ -2,14 +2,14 @@
 
 1. The article is split into parts that fit ``chunk_chars`` (one part for most articles).
    A part whose answer is cut off is split again, down to ``MIN_CHUNK_CHARS``, only when the
-   part is long for the output limit (:mod:`summarize.bounds`); an answer that reached
+   part is long for the output limit (:mod:`summarize.extract.bounds`); an answer that reached
    all the part could need is *runaway* output, and splitting would only multiply it.  The
    other parts are still asked for; the article then fails, naming the runaway parts.
-2. Each part is asked for with :mod:`summarize.checks` in the reask loop, grounded against
+2. Each part is asked for with :mod:`summarize.verify.checks` in the reask loop, grounded against
    its own text, and shifted to article offsets; parts are merged and de-duplicated.
-3. The numbers the article states (:mod:`summarize.numbers`) that no figure covers are
+3. The numbers the article states (:mod:`summarize.verify.numbers`) that no figure covers are
    listed in one gleaning request (none when every number is covered), with only the
-   passages around them (:mod:`summarize.passages`), never more than one part's size;
+   passages around them (:mod:`summarize.extract.passages`), never more than one part's size;
    numbers beyond that stay missing.  The figures it returns join the extraction.
 4. Items that still fail a check after the reasks are kept with their problems, so the
    brief can show them as unverified.
@@ -22,9 +22,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import bounds, chunks, checks, ground, numbers, passages, timeline
-from .llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
-from .models import (
+from summarize.extract import bounds, chunks, passages
+from summarize.extract.llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
+from summarize.extract.prompting import (
+    extraction_prompt,
+    gleaning_prompt,
+    template_version,
+)
+from summarize.link.names import name_key
+from summarize.models import (
     Actor,
     Article,
     ArticleExtraction,
@@ -37,8 +43,7 @@ from .models import (
     Stance,
     Usage,
 )
-from .names import name_key
-from .prompting import extraction_prompt, gleaning_prompt, template_version
+from summarize.verify import checks, ground, numbers, timeline
 
 DEFAULT_MAX_RETRIES = 2
 _GROUNDED = {"actors": Actor, "claims": Claim, "figures": Figure, "stances": Stance}
@@ -110,7 +115,7 @@ def extract_article(
     chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS,
     budget: TokenBudget | None = None,
 ) -> ArticleExtraction:
-    """Raises :class:`summarize.llm.ModelError` (with the usage spent) when no usable answer
+    """Raises :class:`summarize.extract.llm.ModelError` (with the usage spent) when no usable answer
     came back, and :class:`BudgetSpent` when the token budget ran out first."""
     run = _Run(article, client, max_retries, budget or TokenBudget())
     parts = chunks.split(article.text, chunk_chars)

@@ -9,14 +9,14 @@ index, so the cost grows with the number of names, never with pairs of them):
   "US Secretary of State Antony Blinken" ~ "Antony Blinken");
 * **similar spelling** — people (full names) or organisations and groups whose names
   have as many words, all equal but one and that one close by rapidfuzz
-  (:func:`summarize.names.similar_names`: "Andriy Sybiga" ~ "Andrii Sybiha", "Rosneft
+  (:func:`summarize.link.names.similar_names`: "Andriy Sybiga" ~ "Andrii Sybiha", "Rosneft
   Trading" ~ "Rosnieft Trading"), compared only within a block of names of one kind with
   the same initials, and joined only when no two full names of the two clusters are
   incompatible.
 
 One-word aliases of people never produce a key: "Kim" would join Kim Jong Un to
 Kim Yong-hyun.  Which organisation or capital stands for which country is left to the
-model's link answer (:mod:`summarize.link`): the package holds no gazetteer.
+model's link answer (:mod:`summarize.link.links`): the package holds no gazetteer.
 
 Weak rules then attach a cluster to exactly one target, chosen among the clusters the
 strong rules formed, and never make it a target in turn, so no chain of weak matches
@@ -35,8 +35,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .models import OUTLET, BriefActor, Evidence, SurfaceForm
-from .names import incompatible, name_key, similar_names, similar_word, tokens
+from summarize.link.names import (
+    incompatible,
+    name_key,
+    similar_names,
+    similar_word,
+    tokens,
+)
+from summarize.models import OUTLET, BriefActor, Evidence, SurfaceForm
+
 
 @dataclass
 class Mention:

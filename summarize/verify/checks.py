@@ -1,6 +1,6 @@
 """Checks an answer must pass, beyond its schema.
 
-* every quote aligns with the article text (see :mod:`summarize.ground`);
+* every quote aligns with the article text (see :mod:`summarize.verify.ground`);
 * a figure's value is stated in its own quote ("8,000 people" does not support 80,000);
 * a claim's speaker, a figure's source and a stance's holder are actors the answer names,
   or the outlet itself.
@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from . import ground, numbers
-from .names import is_outlet, name_key
+from summarize.link.names import is_outlet, name_key
+from summarize.verify import ground, numbers
 
 KINDS = ("actors", "claims", "figures", "stances")
 Problems = dict[tuple[str, int], list[str]]

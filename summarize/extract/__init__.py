@@ -1,0 +1,1 @@
+"""Asking the model: prompts, the model client, parts and bounds, gleaning, the answer cache, recordings."""

@@ -1,0 +1,1 @@
+"""Writing the brief: Markdown, JSON, the HTML page, and the escaping they share."""

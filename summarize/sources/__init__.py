@@ -1,0 +1,1 @@
+"""Reading files: text, front matter, header lines, HTML, metadata, the window."""

@@ -1,0 +1,1 @@
+"""Checking answers against the article: quote grounding, checks, number scanning, dated passages."""
