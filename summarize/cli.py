@@ -281,8 +281,9 @@ def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
 
 
 def _warnings_only(err: Console) -> pipeline.Progress:
-    """--quiet: what went wrong (a skipped file, an unread date, a broken history), not retries or progress."""
-    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)))
+    """--quiet: what went wrong (a skipped file, an unread date, a broken history), not
+    retries, progress or where a replay's answers come from (the brief says that)."""
+    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)), info=lambda m: None)
 
 
 def _progress(err: Console) -> pipeline.Progress:

@@ -117,6 +117,8 @@ class Progress:
     """An article's extraction came from the cache, not the model."""
     spent: Callable[[Usage], None] = lambda usage: None
     """What the run's requests have cost so far, told after each request."""
+    info: Callable[[str], None] | None = None
+    """Where the answers come from (a replay): told here when given, else as a notice."""
 
 
 @dataclass
@@ -297,7 +299,10 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out (not sent to the model)")
     for message in notices:
-        progress.notice(message)
+        if message == plan.why and progress.info is not None:
+            progress.info(message)
+        else:
+            progress.notice(message)
 
     extractions: list[ArticleExtraction] = []
     failures: list[ExtractionFailure] = list(loaded.failures)

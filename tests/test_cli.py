@@ -127,3 +127,10 @@ def test_a_folder_where_nothing_loads_names_each_file(no_model_env, tmp_path):
     result = run("brief", tmp_path)
     assert result.exit_code == EXIT_ERROR
     assert f"{tmp_path / 'bin.txt'} looks binary" in result.stderr and f"{tmp_path / 'empty.md'} is empty" in result.stderr
+
+
+def test_quiet_replay_prints_nothing_but_the_brief_says_where_answers_came_from(no_model_env):
+    result = run("brief", SEEDS, "-q")
+    assert result.exit_code == EXIT_OK and result.stderr == ""
+    assert "not a model's output" in result.stdout
+    assert "replaying recorded answers" in run("brief", SEEDS).stderr
