@@ -6,7 +6,10 @@ autoescaping template).
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+from summarize import lang
 
 from summarize.link.reconcile import trend
 from summarize.models import Brief, FigureGroup, Story
@@ -105,3 +108,26 @@ def key_point(look: Lookups, story: Story) -> str:
         f = figures[0]
         return f"{amount(f.value, f.bound)} {f.unit}: {f.counts} ({look.name(f.source_id, f.source)})"
     return ""
+
+
+def _words(text: str) -> set[str]:
+    stop = lang.load().stopwords
+    found = set()
+    for word in re.findall(r"[^\W\d_]+", text.casefold()):
+        if len(word) > 2 and word not in stop:
+            found.add(word[:-1] if word.endswith("s") and not word.endswith("ss") else word)
+    return found
+
+
+def on_topic(look: Lookups, story: Story):
+    """A sort key that puts first what is closest to the story's gist: items whose words
+    share most with its headline and its corroborated and contested claims."""
+    gist = [story.headline]
+    gist += [look.cluster[k].text for k in story.cluster_ids]
+    gist += [look.claim[c].text for x in story.contest_ids for c in look.contest[x].claim_ids]
+    words = _words(" ".join(gist))
+
+    def key(text: str) -> int:
+        return -len(_words(text) & words)
+
+    return key

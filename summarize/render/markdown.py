@@ -15,7 +15,7 @@ from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
 from summarize.render.base import cell, format_value, provenance
-from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, values
+from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
 """How many items of each kind a story section shows; the rest are in the appendix."""
@@ -200,7 +200,9 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         if len(lines) > limit:
             more.append(f"{len(lines) - limit} {noun}")
 
-    clusters = sorted((ctx.cluster[k] for k in story.cluster_ids), key=lambda k: -k.corroboration)
+    clusters = sorted(
+        (ctx.cluster[k] for k in story.cluster_ids), key=lambda k: (-k.corroboration, on_topic(ctx, story)(k.text))
+    )
     section(
         "Corroborated",
         [
@@ -229,7 +231,11 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "contested",
         "contested pair(s)",
     )
-    figures = [f for f in ctx.brief.figures if f.evidence.article_id in ids]
+    topical = on_topic(ctx, story)
+    figures = sorted(
+        (f for f in ctx.brief.figures if f.evidence.article_id in ids),
+        key=lambda f: (topical(f"{f.counts} {f.evidence.quote}"), f.source_id is None),
+    )  # closest to the story's gist first, attributed before the outlet's own (a stable sort)
     grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
     section(
         "Figures",
