@@ -89,3 +89,14 @@ def test_the_json_brief_is_valid_against_the_published_schema(replayed):
     broken = {**data, "articles": [{**data["articles"][0], "id": 7}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_stories_are_the_same_whatever_the_block_size(monkeypatch):
+    """The similarity scan works in blocks of rows; the stories must not depend on them."""
+    from summarize.week import stories
+
+    articles = load_folder(BBC, recursive=True).articles
+    inputs = [StoryInput(a.id, a.title, a.text, None, frozenset()) for a in articles]
+    whole = [g.members for g in group(inputs)]
+    monkeypatch.setattr(stories, "BLOCK", 2)
+    assert [g.members for g in group(inputs)] == whole

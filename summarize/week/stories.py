@@ -92,12 +92,6 @@ class _Features:
         return combined
 
 
-def similarity(inputs: list[StoryInput]):
-    """The articles' pairwise similarity matrix (numpy array, 1 on the diagonal)."""
-    everything = list(range(len(inputs)))
-    return _Features(inputs).rows(everything, everything)
-
-
 def _components(features: _Features, n: int) -> list[list[int]]:
     """Articles linked by chains of pairs at least MIN_SIMILARITY alike.
 
