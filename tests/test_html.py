@@ -182,6 +182,6 @@ def test_weekly_page_has_the_window_stories_and_what_changed(tmp_path):
     order = [s.get("id") for s in doc.iter("section")][:5]
     assert order == ["this-week", "since-last", "story-ST1", "story-ST2", "appendix"]
     changes = doc.get_element_by_id("since-last").text_content()
-    assert "2,100,000,000 GBP" in changes and "2,400,000,000 GBP" in changes and "The Ledger, 2024-11-05" in changes
+    assert "2.1bn GBP" in changes and "2.4bn GBP" in changes and "The Ledger, 2024-11-05" in changes
     ids = [e.get("id") for e in doc.iter() if e.get("id")]
     assert len(ids) == len(set(ids)) and {a.get("href")[1:] for a in doc.iter("a")} <= set(ids)

@@ -25,7 +25,7 @@ from summarize.link.reconcile import trend
 from summarize.models import Brief, Evidence, FigureGroup, Story
 from summarize.render.base import format_value
 from summarize.render.evidence_spans import Span, located, runs
-from summarize.render.keypoint import Lookups, key_point
+from summarize.render.keypoint import Lookups, amount, key_point
 from summarize.render.markdown import _relabel
 from summarize.resources import data_dir
 
@@ -183,6 +183,7 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
         dated=dated,
         name=lambda actor_id, fallback: names.get(actor_id or "", fallback),
         value=format_value,
+        amount=amount,
         relabel=lambda rule: _relabel(rule, label),
         claims_by_speaker=list(by_speaker.items()),
         claim={c.id: c for c in brief.claims},
