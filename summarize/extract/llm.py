@@ -24,6 +24,11 @@ before the endpoint has ever answered raises :class:`Unreachable` at once, unret
 on it is retried like any transport error, and the final error says ``unreachable``.
 Every HTTP answer's tokens are counted, failed attempts
 included, and requests given up on are counted as abandoned (their tokens are unknown).
+
+One client serves every worker of a ``--concurrency`` pool (threads: the ``openai`` client
+is synchronous).  Each thread keeps its own tally of the call it is making, and a 429 pauses
+them all: the wait it asks for (``Retry-After``, else the backoff) sets a shared "not before"
+time that :meth:`ModelClient._send_once` honours before every request.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import math
 import random
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,6 +153,40 @@ class _Refused(Exception):
     pass
 
 
+class _Pause:
+    """The shared "not before" time: a 429 holds every thread's next request until it."""
+
+    def __init__(self, sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic):
+        self._sleep, self._clock = sleep, clock
+        self._lock = threading.Lock()
+        self._until = 0.0
+        self._mine = threading.local()
+        """The pause this thread has already waited out itself (its own retry's wait)."""
+
+    def hold(self, seconds: float) -> None:
+        """Nobody sends for ``seconds`` from now; the caller waits them out in its retry."""
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+            self._mine.until = self._until
+
+    def wait_turn(self) -> None:
+        with self._lock:
+            until = self._until
+        if until > getattr(self._mine, "until", 0.0):
+            left = until - self._clock()
+            if left > 0:
+                self._sleep(left)
+            self._mine.until = until
+
+
+class _Call(threading.local):
+    """What the call this thread is making has cost so far."""
+
+    def __init__(self) -> None:
+        self.tally = Usage()
+        self.answers = 0
+
+
 class ModelClient:
     def __init__(self, settings: ModelSettings):
         self.settings = settings
@@ -155,10 +195,10 @@ class ModelClient:
         )
         mode = MODES[settings.mode]
         self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
-        self._tally = Usage()
-        self._answers = 0
+        self._call = _Call()
+        self._pause = _Pause(settings.sleep)
         self._local = is_local(settings.base_url)
-        self._reached = False
+        self.reached = threading.Event()
         """Whether the endpoint has ever answered (any HTTP status)."""
 
     # ------------------------------------------------------------------ transport
@@ -188,18 +228,28 @@ class ModelClient:
                 choice.message.content = f"(an answer of {len(choice.message.content):,} characters: {unreadable})"
         return response
 
+    @property
+    def _tally(self) -> Usage:
+        return self._call.tally
+
+    @property
+    def _answers(self) -> int:
+        return self._call.answers
+
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
+        self._pause.wait_turn()
         self._tally.requests += 1
         try:
             response = self._raw.chat.completions.create(*args, **kwargs)
         except BaseException as err:
             if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
                 self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
-            self._reached = self._reached or isinstance(err, openai.APIStatusError)
+            if isinstance(err, openai.APIStatusError):
+                self.reached.set()
             self._report(Usage(requests=1))
             raise
-        self._reached = True
-        self._answers += 1
+        self.reached.set()
+        self._call.answers += 1
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
         self._tally.prompt_tokens += prompt
@@ -222,7 +272,7 @@ class ModelClient:
     def _retryable(self, exc: BaseException) -> bool:
         if self._local and isinstance(exc, openai.APITimeoutError):
             return False  # a resent request would queue behind the one the server is still on
-        if not self._reached and cannot_connect(exc):
+        if not self.reached.is_set() and cannot_connect(exc):
             return False  # nothing has ever answered there: waiting will not make it listen
         return _retryable(exc) and self._unsupported(exc) is None
 
@@ -238,9 +288,13 @@ class ModelClient:
         exc = state.outcome.exception() if state.outcome else None
         told = _retry_after(exc)
         if told is not None:
-            return min(told, self.settings.max_wait)
-        backoff = min(self.settings.max_wait, 2.0 ** (state.attempt_number - 1))
-        return backoff + random.uniform(0, backoff / 2)
+            wait = min(told, self.settings.max_wait)
+        else:
+            backoff = min(self.settings.max_wait, 2.0 ** (state.attempt_number - 1))
+            wait = backoff + random.uniform(0, backoff / 2)
+        if isinstance(exc, openai.RateLimitError):
+            self._pause.hold(wait)  # every thread's next request waits with this one
+        return wait
 
     # ------------------------------------------------------------------ structured answers
 
@@ -256,7 +310,7 @@ class ModelClient:
 
         ``source_chars``: the length of the text the answer is about (default: the whole
         prompt); with the schema it sets the answer's token limit."""
-        self._tally, self._answers = Usage(), 0
+        self._call.tally, self._call.answers = Usage(), 0
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
@@ -313,7 +367,7 @@ class ModelClient:
         if usage.transport_retries:
             message += f" (after {usage.requests} requests)"
         if cannot_connect(err):
-            error = (ModelError if self._reached else Unreachable)(message, attempts, usage)
+            error = (ModelError if self.reached.is_set() else Unreachable)(message, attempts, usage)
             error.unreachable = True
             return error
         kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
