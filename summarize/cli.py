@@ -23,6 +23,7 @@ from summarize.extract.llm import (
     DEFAULT_TRANSPORT_RETRIES,
 )
 from summarize.files import unwritable, write_atomically
+from summarize.pool import DEFAULT_CONCURRENCY
 from summarize.render import base as render
 from summarize.render import escape, markdown
 from summarize.render import html as render_html
@@ -116,6 +117,9 @@ def brief(
     max_output_tokens: Annotated[
         int, typer.Option(min=64, help="Cap on the length of one answer: every request's max_tokens is derived from its schema and the length of its text, and never more than this. A cut-off answer splits a long text; on a short one it is reported as runaway output.")
     ] = DEFAULT_MAX_OUTPUT_TOKENS,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Live runs: articles sent to the model at once (threads). A 429 pauses them all until its Retry-After. --record and replay always go one article at a time (cassettes patch the HTTP client for the whole process).")
+    ] = DEFAULT_CONCURRENCY,
     chunk_chars: Annotated[
         int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
     ] = DEFAULT_CHUNK_CHARS,
@@ -201,6 +205,7 @@ def brief(
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
         max_output_tokens=max_output_tokens,
+        concurrency=concurrency,
         record=record,
         replay=replay,
         cassettes=cassettes,

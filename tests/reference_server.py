@@ -52,6 +52,7 @@ _STORY = re.compile(r'<story articles="([0-9a-f ]+)">\n(.*)\n</story>', re.S)
 
 FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
+    "429_short": "HTTP 429 with retry-after-ms: `pause_ms` (a pause a test can wait out)",
     "500": "HTTP 500",
     "hang": "answer only after `hang_seconds` (past the client's timeout)",
     "malformed_json": "tool arguments / content that are not JSON (`=` in place of the first `:`)",
@@ -84,6 +85,8 @@ class ReferenceServer:
         faults: dict[str, list[str]] | None = None,
         port: int = 0,
         hang_seconds: float = 1.0,
+        latency: float = 0.0,
+        pause_ms: int = 400,
     ):
         self.annotations = annotations
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
@@ -91,6 +94,11 @@ class ReferenceServer:
             if fault not in FAULTS:
                 raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         self.hang_seconds = hang_seconds
+        self.latency = latency
+        """Seconds every chat answer takes (a model's time to answer)."""
+        self.pause_ms = pause_ms
+        self.arrivals: list[tuple[float, str | None]] = []
+        """(time.monotonic() on arrival, fault) of every article request."""
         self.requests: list[dict] = []
         self.served: list[tuple[str, str | None]] = []
         """(article id, fault or None) for every request, in order."""
@@ -117,6 +125,9 @@ class ReferenceServer:
         """Status, JSON body and extra headers for one chat completion request."""
         with self._lock:
             self.requests.append(body)
+        arrived = time.monotonic()
+        if self.latency:
+            time.sleep(self.latency)
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
         brief = _BRIEF.search(prompt)
         if brief:
@@ -131,6 +142,9 @@ class ReferenceServer:
         fault = self._next_fault(article_id)
         with self._lock:
             self.served.append((article_id, fault))
+            self.arrivals.append((arrived, fault))
+        if fault == "429_short":
+            return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after-ms": str(self.pause_ms)}
         if fault == "429":
             return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "7"}
         if fault == "500":
@@ -396,8 +410,9 @@ if __name__ == "__main__":
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--faults", type=Path, help="JSON file: {article id: [fault, ...]}")
     parser.add_argument("--hang-seconds", type=float, default=5.0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds every answer takes")
     args = parser.parse_args()
     faults = json.loads(args.faults.read_text(encoding="utf-8")) if args.faults else None
-    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds) as ref:
+    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds, args.latency) as ref:
         print(f"serving {args.annotations} at {ref.base_url} (Ctrl-C to stop)", flush=True)
         threading.Event().wait()
