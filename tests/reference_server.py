@@ -53,6 +53,7 @@ _STORY = re.compile(r'<story articles="([0-9a-f ]+)">\n(.*)\n</story>', re.S)
 FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
     "429_short": "HTTP 429 with retry-after-ms: `pause_ms` (a pause a test can wait out)",
+    "last_request": "the answer, with x-ratelimit-remaining-requests: 0 and a reset in `pause_ms`",
     "500": "HTTP 500",
     "hang": "answer only after `hang_seconds` (past the client's timeout)",
     "malformed_json": "tool arguments / content that are not JSON (`=` in place of the first `:`)",
@@ -191,7 +192,10 @@ class ReferenceServer:
             finish = "stop" if fault == "runaway" else "length"
         refusal = "I can't help with that request." if fault == "refusal" else None
         prompt_tokens = approx_tokens(json.dumps(body, ensure_ascii=False))
-        return 200, _completion(body, payload, prompt_tokens, finish, refusal), {}
+        headers = {}
+        if fault == "last_request":
+            headers = {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": f"{self.pause_ms}ms"}
+        return 200, _completion(body, payload, prompt_tokens, finish, refusal), headers
 
     def _annotation(self, article_id: str, text: str) -> dict | None:
         """The annotation of this article: by its id, else the one whose quotes the text holds.

@@ -58,6 +58,27 @@ def test_the_brief_is_the_same_at_concurrency_1_and_8(tmp_path):
 
 def test_a_429_pauses_every_worker_until_its_retry_after(tmp_path):
     folder, annotations, ids = articles(tmp_path, 24)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "429_short", pause := 0.5)
+    assert not result.brief.failed and result.brief.usage.transport_retries == 1
+    # A request that passed its check just before the pause began (the SDK still building
+    # it) may arrive some milliseconds after; none later than that until the pause is over.
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.1 < t < paused_at + pause]
+    assert early == []
+    assert any(t >= paused_at + pause for t, _ in arrivals)  # the work went on after the pause
+
+
+def test_no_requests_left_in_the_window_pauses_every_worker_until_its_reset(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 24)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "last_request", pause := 0.5)
+    assert not result.brief.failed and result.brief.usage.transport_retries == 0  # never refused
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.1 < t < paused_at + pause]
+    assert early == []
+    assert any(t >= paused_at + pause for t, _ in arrivals)
+
+
+def paused_run(tmp_path, ids, fault, pause):
+    """A run at 8 in which article 4's first answer pauses the pool; with each request's
+    arrival and when the pause began (the first wait of ``pause`` seconds or a little less)."""
     waits: list[tuple[float, float]] = []
     """(when, seconds) of each wait."""
     lock = threading.Lock()
@@ -67,14 +88,8 @@ def test_a_429_pauses_every_worker_until_its_retry_after(tmp_path):
             waits.append((time.monotonic(), seconds))
         time.sleep(seconds)
 
-    pause = 0.5
-    result, _, arrivals = brief(
-        folder, annotations, 8, {ids[3]: ["429_short"]}, latency=0.1, sleep=sleep, pause_ms=int(pause * 1000)
-    )
-    assert not result.brief.failed and result.brief.usage.transport_retries == 1
-    [paused_at] = [when for when, seconds in waits if seconds == pause]  # the refused worker's retry wait
-    # A request that passed its check just before the pause began (the SDK still building
-    # it) may arrive some milliseconds after; none later than that until the pause is over.
-    early = [t - paused_at for t, _ in arrivals if paused_at + 0.1 < t < paused_at + pause]
-    assert early == []
-    assert any(t >= paused_at + pause for t, _ in arrivals)  # the work went on after the pause
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    result, _, arrivals = brief(folder, annotations, 8, {ids[3]: [fault]}, latency=0.1, sleep=sleep, pause_ms=int(pause * 1000))
+    [told] = [t for t, f in arrivals if f == fault]
+    paused_at = min(when + seconds - pause for when, seconds in waits if when >= told)
+    return result, arrivals, paused_at

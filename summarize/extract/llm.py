@@ -28,7 +28,9 @@ included, and requests given up on are counted as abandoned (their tokens are un
 One client serves every worker of a ``--concurrency`` pool (threads: the ``openai`` client
 is synchronous).  Each thread keeps its own tally of the call it is making, and a 429 pauses
 them all: the wait it asks for (``Retry-After``, else the backoff) sets a shared "not before"
-time that :meth:`ModelClient._send_once` honours before every request.
+time that :meth:`ModelClient._send_once` honours before every request.  An answer whose
+``x-ratelimit-remaining-*`` headers say the window is nearly spent sets it too, to the
+window's reset.
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ _MODE_FEATURES = {
     "json_schema": re.compile(r"response_format|json_schema", re.I),
     "md_json": re.compile(r"(?!)"),  # plain chat: nothing mode-specific to reject
 }
+LOW_REQUESTS = 1
+LOW_TOKENS = 2_000
+"""At or below these (``x-ratelimit-remaining-*``) the pool waits for the window's reset."""
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _REJECTED = re.compile(r"not supported|does not support|unsupported|not implemented|invalid|validation error|input should be|unknown|not allowed", re.I)
 
 T = TypeVar("T", bound=BaseModel)
@@ -163,11 +169,13 @@ class _Pause:
         self._mine = threading.local()
         """The pause this thread has already waited out itself (its own retry's wait)."""
 
-    def hold(self, seconds: float) -> None:
-        """Nobody sends for ``seconds`` from now; the caller waits them out in its retry."""
+    def hold(self, seconds: float, mine: bool = True) -> None:
+        """Nobody sends for ``seconds`` from now; ``mine``: the caller waits them out in its
+        retry (else before its next request, like everyone)."""
         with self._lock:
             self._until = max(self._until, self._clock() + seconds)
-            self._mine.until = self._until
+            if mine:
+                self._mine.until = self._until
 
     def wait_turn(self) -> None:
         with self._lock:
@@ -240,7 +248,8 @@ class ModelClient:
         self._pause.wait_turn()
         self._tally.requests += 1
         try:
-            response = self._raw.chat.completions.create(*args, **kwargs)
+            raw = self._raw.chat.completions.with_raw_response.create(*args, **kwargs)
+            response = raw.parse()
         except BaseException as err:
             if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
                 self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
@@ -250,12 +259,27 @@ class ModelClient:
             raise
         self.reached.set()
         self._call.answers += 1
+        self._slow_down(raw.headers)
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
         self._tally.prompt_tokens += prompt
         self._tally.completion_tokens += completion
         self._report(Usage(requests=1, prompt_tokens=prompt, completion_tokens=completion))
         return response
+
+    def _slow_down(self, headers: Any) -> None:
+        """Nearly out of requests or tokens for this window (``x-ratelimit-*``, where the
+        endpoint sends them): every thread waits for the window's reset before a 429."""
+        wait = 0.0
+        for kind, low in (("requests", LOW_REQUESTS), ("tokens", LOW_TOKENS)):
+            try:
+                left = float(headers.get(f"x-ratelimit-remaining-{kind}"))
+            except (TypeError, ValueError):
+                continue
+            if left <= low:
+                wait = max(wait, _duration(headers.get(f"x-ratelimit-reset-{kind}")) or 0.0)
+        if wait:
+            self._pause.hold(min(wait, self.settings.max_wait), mine=False)
 
     def _report(self, cost: Usage) -> None:
         if self.settings.on_request:
@@ -412,6 +436,17 @@ def _retry_after(exc: BaseException | None) -> float | None:
         except (TypeError, ValueError, OverflowError):
             return None
     return told if told is not None and math.isfinite(told) and told > 0 else None
+
+
+def _duration(value: str | None) -> float | None:
+    """Seconds in a reset time as OpenAI writes it (``1s``, ``6m0s``, ``20ms``, ``1.5s``)."""
+    if not value:
+        return None
+    found = _DURATION.findall(value)
+    if not found or "".join(n + u for n, u in found) != value.strip():
+        return None
+    total = sum(float(n) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[u] for n, u in found)
+    return total if math.isfinite(total) and total > 0 else None
 
 
 def _seconds(value: str | None, per_second: int) -> float | None:
