@@ -293,14 +293,20 @@ def _warnings_only(err: Console) -> pipeline.Progress:
 
 def _progress(err: Console) -> pipeline.Progress:
     indent = "      "
+    last = [0]
+    """The article whose line was printed last: with --concurrency, another one may finish first."""
 
     def started(i, n, article):
         err.print(f"[{i}/{n}] {_shown(article.path)}")
+        last[0] = i
 
     def finished(i, n, article, extraction, problem):
         if extraction is None and str(problem).startswith("not processed"):  # never started: name it
             err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}{_shown(problem)}")
             return
+        if last[0] != i:  # other articles' lines came in between: name it again
+            started(i, n, article)
+        last[0] = 0
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return
