@@ -323,7 +323,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             return kept, None, Usage()
         if workers <= 1:
             return sent(index, article)
-        with first.turn(plan.client_for(article).reached):
+        with first.turn(plan.client_for(article).answered):
             return sent(index, article)
 
     def sent(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:

@@ -97,19 +97,20 @@ def serialised(callbacks: T) -> T:
 
 
 class FirstContact:
-    """Until the endpoint has answered once, one article at a time tries it: nothing
-    listening there is found out by one article, and the others are never started."""
+    """Until the endpoint has answered a request with success, one article at a time tries
+    it: nothing listening there, or a refused key, is found out by one article, and the
+    others are never started."""
 
     def __init__(self) -> None:
         self._turn = threading.Condition()
         self._trying = False
 
     @contextmanager
-    def turn(self, reached: threading.Event) -> Iterator[None]:
+    def turn(self, answered: threading.Event) -> Iterator[None]:
         with self._turn:
-            while self._trying and not reached.is_set():
+            while self._trying and not answered.is_set():
                 self._turn.wait(0.05)
-            trying = self._trying = not reached.is_set()
+            trying = self._trying = not answered.is_set()
         try:
             yield
         finally:

@@ -93,3 +93,17 @@ def paused_run(tmp_path, ids, fault, pause):
     [told] = [t for t, f in arrivals if f == fault]
     paused_at = min(when + seconds - pause for when, seconds in waits if when >= told)
     return result, arrivals, paused_at
+
+
+def test_a_refused_key_at_8_stops_the_run_after_one_request(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 6)
+    with ReferenceServer(annotations=annotations, faults={ids[0]: ["auth"]}) as server:
+        result = pipeline.brief_folder(
+            pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, concurrency=8, summary=False, link_model=False),
+            env={},
+        )
+        served = list(server.served)
+    assert served == [(ids[0], "auth")]  # the others waited for a first good answer, then never started
+    reasons = [f.reason for f in result.brief.failed]
+    assert "HTTP 401" in reasons[0] and all(r.startswith("not processed: the run stopped after") for r in reasons[1:])
+    assert len(reasons) == 6

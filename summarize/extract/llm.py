@@ -207,6 +207,9 @@ class ModelClient:
         self._pause = _Pause(settings.sleep)
         self._local = is_local(settings.base_url)
         self.reached = threading.Event()
+        """The endpoint has answered (any HTTP status)."""
+        self.answered = threading.Event()
+        """The endpoint has answered a request with success: a key it accepts, a model it serves."""
         """Whether the endpoint has ever answered (any HTTP status)."""
 
     # ------------------------------------------------------------------ transport
@@ -258,6 +261,7 @@ class ModelClient:
             self._report(Usage(requests=1))
             raise
         self.reached.set()
+        self.answered.set()
         self._call.answers += 1
         self._slow_down(raw.headers)
         usage = getattr(response, "usage", None)
