@@ -99,6 +99,9 @@ class ReferenceServer:
         """Seconds every chat answer takes (a model's time to answer)."""
         self.pause_ms = pause_ms
         self.arrivals: list[tuple[float, str | None]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        """The most requests it was answering at once (the client's concurrency, seen from here)."""
         """(time.monotonic() on arrival, fault) of every article request."""
         self.requests: list[dict] = []
         self.served: list[tuple[str, str | None]] = []
@@ -126,7 +129,16 @@ class ReferenceServer:
         """Status, JSON body and extra headers for one chat completion request."""
         with self._lock:
             self.requests.append(body)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
         arrived = time.monotonic()
+        try:
+            return self._answer(body, arrived)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, body: dict, arrived: float) -> tuple[int, dict, dict]:
         if self.latency:
             time.sleep(self.latency)
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")

@@ -22,7 +22,6 @@ def articles(tmp_path, count):
 
 def brief(folder, annotations, concurrency, faults=None, latency=0.0, sleep=None, **kwargs):
     with ReferenceServer(annotations=annotations, faults=faults, latency=latency, **kwargs) as server:
-        began = time.monotonic()
         result = pipeline.brief_folder(
             pipeline.Options(
                 folder=folder,
@@ -35,7 +34,7 @@ def brief(folder, annotations, concurrency, faults=None, latency=0.0, sleep=None
             ),
             env={},
         )
-        return result, time.monotonic() - began, list(server.arrivals)
+        return result, server.most_in_flight, list(server.arrivals)
 
 
 def comparable(result) -> dict:
@@ -49,30 +48,30 @@ def test_the_brief_is_the_same_at_concurrency_1_and_8(tmp_path):
     folder, annotations, ids = articles(tmp_path, 12)
     # The first article is reasked and the second retried: at 8 they finish after later ones.
     faults = {ids[0]: ["bad_quote"], ids[1]: ["500"]}
-    one, serial, _ = brief(folder, annotations, 1, dict(faults), latency=0.05)
-    eight, pooled, _ = brief(folder, annotations, 8, dict(faults), latency=0.05)
+    one, alone, _ = brief(folder, annotations, 1, dict(faults), latency=0.05)
+    eight, together, _ = brief(folder, annotations, 8, dict(faults), latency=0.05)
     assert comparable(one) == comparable(eight)
     assert not eight.brief.failed and len(eight.brief.articles) == 12
-    assert pooled < serial / 2, (serial, pooled)  # the requests really overlapped
+    assert alone == 1 and 1 < together <= 8  # the requests really overlapped, never more than 8
 
 
 def test_a_429_pauses_every_worker_until_its_retry_after(tmp_path):
     folder, annotations, ids = articles(tmp_path, 40)
-    result, arrivals, paused_at = paused_run(tmp_path, ids, "429_short", pause := 1.0)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "429_short", pause := 2.0)
     assert not result.brief.failed and result.brief.usage.transport_retries == 1
     # A request that passed its check just before the pause began (the SDK still building
     # it) may arrive a little after (a busy interpreter); none later than that until near the
     # end (``paused_at`` is read from the waits, which a busy interpreter records late).
-    early = [t - paused_at for t, _ in arrivals if paused_at + 0.3 < t < paused_at + pause - 0.2]
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.6 < t < paused_at + pause - 0.4]
     assert early == []
     assert any(t >= paused_at + pause for t, _ in arrivals)  # the work went on after the pause
 
 
 def test_no_requests_left_in_the_window_pauses_every_worker_until_its_reset(tmp_path):
     folder, annotations, ids = articles(tmp_path, 40)
-    result, arrivals, paused_at = paused_run(tmp_path, ids, "last_request", pause := 1.0)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "last_request", pause := 2.0)
     assert not result.brief.failed and result.brief.usage.transport_retries == 0  # never refused
-    early = [t - paused_at for t, _ in arrivals if paused_at + 0.3 < t < paused_at + pause - 0.2]
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.6 < t < paused_at + pause - 0.4]
     assert early == []
     assert any(t >= paused_at + pause for t, _ in arrivals)
 
