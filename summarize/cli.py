@@ -64,6 +64,8 @@ class Format(str, Enum):
     html = "html"
 
 
+HISTORY_FILE_HELP = "The history's SQLite file [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder]."
+
 FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".txt": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
 
 
@@ -162,7 +164,7 @@ def brief(
         Optional[Path],
         typer.Option(
             "--history",
-            help="The history's SQLite file. With a window, the brief is compared with the latest earlier brief saved there (\"Since the last brief\"), then saved [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder].",
+            help=f"{HISTORY_FILE_HELP} With a window, the brief is compared with the latest earlier brief saved there (\"Since the last brief\"), then saved.",
             show_default=False,
         ),
     ] = None,
@@ -327,9 +329,7 @@ def _progress(err: Console) -> pipeline.Progress:
 
 @app.command(name="history", help="List the briefs saved in the history (each brief over a window is saved).")
 def history_list(
-    history: Annotated[
-        Optional[Path], typer.Option("--history", help="The history's SQLite file [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder].", show_default=False)
-    ] = None,
+    history: Annotated[Optional[Path], typer.Option("--history", help=HISTORY_FILE_HELP, show_default=False)] = None,
 ) -> None:
     path = history or default_history_path(os.environ)
     try:

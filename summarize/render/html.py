@@ -136,8 +136,8 @@ def story_parts(brief: Brief, story: Story, look: Lookups) -> StoryParts:
 
 def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
     texts = texts or {}
-    label = {ref.id: f"#{i}" for i, ref in enumerate(brief.articles, 1)}
-    ref_of = {ref.id: ref for ref in brief.articles}
+    look = Lookups(brief)
+    label, ref_of = look.label, look.article
     grounded = items(brief, texts)
     item_of = {i.id: i for i in grounded}
     spans: dict[str, list[Span]] = {}
@@ -158,12 +158,10 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
             for i in grounded
         }
     }
-    names = {a.id: a.name for a in brief.actors}
     by_speaker: dict[str, list] = {}
     for c in brief.claims:
-        by_speaker.setdefault(names.get(c.speaker_id or "", c.speaker), []).append(c)
+        by_speaker.setdefault(look.name(c.speaker_id, c.speaker), []).append(c)
     dated = sorted(ref.date for ref in brief.articles if ref.date)
-    look = Lookups(brief)
     figure = look.figure
     date_of = look.date_of
 
@@ -181,7 +179,7 @@ def to_html(brief: Brief, texts: Mapping[str, str] | None = None) -> str:
         unverified_ids=[i.id for i in grounded if not i.verified],
         article_runs=article_runs,
         dated=dated,
-        name=lambda actor_id, fallback: names.get(actor_id or "", fallback),
+        name=look.name,
         value=format_value,
         amount=amount,
         relabel=lambda rule: _relabel(rule, label),

@@ -200,8 +200,9 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         if len(lines) > limit:
             more.append(f"{len(lines) - limit} {noun}")
 
+    topical = on_topic(ctx, story)  # closeness to the story's gist, for ordering its items
     clusters = sorted(
-        (ctx.cluster[k] for k in story.cluster_ids), key=lambda k: (-k.corroboration, on_topic(ctx, story)(k.text))
+        (ctx.cluster[k] for k in story.cluster_ids), key=lambda k: (-k.corroboration, topical(k.text))
     )
     section(
         "Corroborated",
@@ -231,7 +232,6 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "contested",
         "contested pair(s)",
     )
-    topical = on_topic(ctx, story)
     figures = sorted(
         (f for f in ctx.brief.figures if f.evidence.article_id in ids),
         key=lambda f: (topical(f"{f.counts} {f.evidence.quote}"), f.source_id is None),

@@ -38,21 +38,25 @@ class _Match:
     why: str
 
 
-def _actor_names(brief: Brief, story: Story) -> set[str]:
+def _actor_names(brief: Brief) -> list[set[str]]:
+    """Each story's key actors by canonical name (ids differ from one brief to the next)."""
     name = {a.id: a.name.casefold() for a in brief.actors}
-    return {name[i] for i in story.key_actor_ids if i in name}
+    return [{name[i] for i in story.key_actor_ids if i in name} for story in brief.stories]
 
 
-def _story_text(brief: Brief, story: Story) -> str:
-    ids = set(story.article_ids)
-    return " ".join([story.headline] + [c.text for c in brief.claims if c.evidence.article_id in ids])
+def _story_text(brief: Brief) -> list[str]:
+    """Each story's headline and claims, as one text."""
+    claims: dict[str, list[str]] = {}
+    for c in brief.claims:
+        claims.setdefault(c.evidence.article_id, []).append(c.text)
+    return [" ".join([s.headline] + [t for a in s.article_ids for t in claims.get(a, [])]) for s in brief.stories]
 
 
 def _word_similarity(previous: Brief, current: Brief):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    docs = [_story_text(previous, s) for s in previous.stories] + [_story_text(current, s) for s in current.stories]
+    docs = _story_text(previous) + _story_text(current)
     try:
         matrix = TfidfVectorizer(stop_words="english").fit_transform(docs)
     except ValueError:
@@ -63,16 +67,17 @@ def _word_similarity(previous: Brief, current: Brief):
 
 def _matches(previous: Brief, current: Brief) -> list[_Match]:
     words = _word_similarity(previous, current) if previous.stories and current.stories else None
+    names_before, names_current = _actor_names(previous), _actor_names(current)
     found = []
     for i, now in enumerate(current.stories):
-        names_now = _actor_names(current, now)
+        names_now = names_current[i]
         for j, before in enumerate(previous.stories):
             shared_articles = set(now.article_ids) & set(before.article_ids)
-            shared_names = names_now & _actor_names(previous, before)
+            shared_names = names_now & names_before[j]
             similar = float(words[i, j]) if words is not None else 0.0
             if shared_articles:
                 found.append(_Match(3 + len(shared_articles), i, j, f"{len(shared_articles)} shared article(s)"))
-            elif len(shared_names) >= 2 or (shared_names and min(len(names_now), len(_actor_names(previous, before))) == 1):
+            elif len(shared_names) >= 2 or (shared_names and min(len(names_now), len(names_before[j])) == 1):
                 found.append(_Match(1 + similar, i, j, "shared actors: " + ", ".join(sorted(shared_names))))
             elif similar >= SAME_WORDS:
                 found.append(_Match(similar, i, j, f"shared words (similarity {similar:.2f})"))
@@ -95,8 +100,9 @@ def _snapshot(brief: Brief, figure: BriefFigure) -> FigureSnapshot:
 
 
 def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> list[FigureMove]:
-    old = [f for f in previous.figures if f.evidence.article_id in set(before.article_ids)]
-    new = [f for f in current.figures if f.evidence.article_id in set(now.article_ids)]
+    before_ids, now_ids = set(before.article_ids), set(now.article_ids)
+    old = [f for f in previous.figures if f.evidence.article_id in before_ids]
+    new = [f for f in current.figures if f.evidence.article_id in now_ids]
     moves, used = [], set()
     for f in new:
         candidates = [
