@@ -23,7 +23,6 @@ from summarize.extract.llm import (
     DEFAULT_TRANSPORT_RETRIES,
 )
 from summarize.files import unwritable, write_atomically
-from summarize.pool import DEFAULT_CONCURRENCY
 from summarize.render import base as render
 from summarize.render import escape, markdown
 from summarize.render import html as render_html
@@ -119,9 +118,6 @@ def brief(
     max_output_tokens: Annotated[
         int, typer.Option(min=64, help="Cap on the length of one answer: every request's max_tokens is derived from its schema and the length of its text, and never more than this. A cut-off answer splits a long text; on a short one it is reported as runaway output.")
     ] = DEFAULT_MAX_OUTPUT_TOKENS,
-    concurrency: Annotated[
-        int, typer.Option(min=1, max=64, help="Live runs: articles sent to the model at once (threads). A 429 pauses them all until its Retry-After. --record and replay always go one article at a time (cassettes patch the HTTP client for the whole process).")
-    ] = DEFAULT_CONCURRENCY,
     chunk_chars: Annotated[
         int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
     ] = DEFAULT_CHUNK_CHARS,
@@ -207,7 +203,6 @@ def brief(
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
         max_output_tokens=max_output_tokens,
-        concurrency=concurrency,
         record=record,
         replay=replay,
         cassettes=cassettes,
@@ -295,20 +290,14 @@ def _warnings_only(err: Console) -> pipeline.Progress:
 
 def _progress(err: Console) -> pipeline.Progress:
     indent = "      "
-    last = [0]
-    """The article whose line was printed last: with --concurrency, another one may finish first."""
 
     def started(i, n, article):
         err.print(f"[{i}/{n}] {_shown(article.path)}")
-        last[0] = i
 
     def finished(i, n, article, extraction, problem):
         if extraction is None and str(problem).startswith("not processed"):  # never started: name it
             err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}{_shown(problem)}")
             return
-        if last[0] != i:  # other articles' lines came in between: name it again
-            started(i, n, article)
-        last[0] = 0
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -71,16 +70,13 @@ class TokenBudget:
 
     limit: int | None = None
     used: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    """Shared by the articles extracted at once (``--concurrency``)."""
 
     @property
     def spent(self) -> bool:
         return self.limit is not None and self.used >= self.limit
 
     def charge(self, usage: Usage) -> None:
-        with self._lock:
-            self.used += usage.total_tokens
+        self.used += usage.total_tokens
 
 
 @dataclass
