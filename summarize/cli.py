@@ -22,6 +22,7 @@ from summarize.extract.llm import (
     DEFAULT_TIMEOUT,
     DEFAULT_TRANSPORT_RETRIES,
 )
+from summarize.extract.pool import DEFAULT_CONCURRENCY
 from summarize.files import unwritable, write_atomically
 from summarize.render import base as render
 from summarize.render import escape, markdown
@@ -118,6 +119,9 @@ def brief(
     max_output_tokens: Annotated[
         int, typer.Option(min=64, help="Cap on the length of one answer: every request's max_tokens is derived from its schema and the length of its text, and never more than this. A cut-off answer splits a long text; on a short one it is reported as runaway output.")
     ] = DEFAULT_MAX_OUTPUT_TOKENS,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Live runs: requests in flight at once, across articles and the parts of long articles (threads). A 429 pauses them all until its Retry-After. --record and replay always go one request at a time (cassettes patch the HTTP client for the whole process).")
+    ] = DEFAULT_CONCURRENCY,
     chunk_chars: Annotated[
         int, typer.Option(min=MIN_CHUNK_CHARS, help="Longest text sent in one request; longer articles are split into overlapping parts.")
     ] = DEFAULT_CHUNK_CHARS,
@@ -203,6 +207,7 @@ def brief(
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
         max_output_tokens=max_output_tokens,
+        concurrency=concurrency,
         record=record,
         replay=replay,
         cassettes=cassettes,
@@ -290,14 +295,20 @@ def _warnings_only(err: Console) -> pipeline.Progress:
 
 def _progress(err: Console) -> pipeline.Progress:
     indent = "      "
+    last = [0]
+    """The article whose line was printed last: with --concurrency, another one may finish first."""
 
     def started(i, n, article):
         err.print(f"[{i}/{n}] {_shown(article.path)}")
+        last[0] = i
 
     def finished(i, n, article, extraction, problem):
         if extraction is None and str(problem).startswith("not processed"):  # never started: name it
             err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}{_shown(problem)}")
             return
+        if last[0] != i:  # other articles' lines came in between: name it again
+            started(i, n, article)
+        last[0] = 0
         if extraction is None:
             err.print(f"{indent}failed: {_shown(problem)}")
             return

@@ -40,7 +40,7 @@ def bar(console: Console, lines: pipeline.Progress) -> Iterator[pipeline.Progres
     task = view.add_task("articles", total=None, requests=0, tokens=0)
 
     def done(i: int, n: int) -> None:
-        view.update(task, total=n, completed=i)
+        view.update(task, total=n, advance=1)  # articles finish in any order with --concurrency
 
     def started(i, n, article):
         view.update(task, total=n)

@@ -8,6 +8,7 @@ others.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +17,17 @@ from typing import TypeVar
 from summarize import merge, redact, synthesize
 from summarize.extract import article as extract
 from summarize.extract import bounds, cache, chunks, estimate, recording
+from summarize.extract import pool as _pool
 from summarize.extract.llm import (
     DEFAULT_MODEL,
     DEFAULT_TIMEOUT,
     DEFAULT_TRANSPORT_RETRIES,
-    KeyRefused,
     ModelClient,
     ModelError,
     ModelSettings,
     Unreachable,
 )
+from summarize.extract.pool import DEFAULT_CONCURRENCY
 from summarize.extract.prompting import template_version
 from summarize.link import links as link
 from summarize.models import (
@@ -54,9 +56,7 @@ SETUP_HELP = (
 )
 
 
-UNREACHABLE_AFTER = 3
-"""Articles in a row whose requests could not connect (after their transport retries)
-before the run stops sending: the rest are listed as not processed."""
+UNREACHABLE_AFTER = _pool.UNREACHABLE_AFTER
 
 
 class ConfigError(Exception):
@@ -104,6 +104,8 @@ class Options:
     """SQLite file of earlier briefs: compare with the latest earlier one, then save this one."""
     compare_to: Path | None = None
     """A brief's JSON to compare with instead of the history."""
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Live runs: articles extracted at once (a recording or a replay goes one at a time)."""
 
 
 @dataclass
@@ -176,6 +178,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             api_key=api_key or "not-needed",
             timeout=options.timeout,
             transport_retries=options.transport_retries,
+            concurrency=1 if options.record else options.concurrency,
             **waits,
         )
         client = ModelClient(settings)
@@ -262,13 +265,15 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
 
 
 def _running(report: Callable[[Usage], None]) -> Callable[[Usage], None]:
-    """Adds up each request's cost and reports the total so far."""
+    """Adds up each request's cost and reports the total so far (from any worker)."""
     total = Usage()
+    lock = threading.Lock()
 
     def add(cost: Usage) -> None:
         nonlocal total
-        total = total.add(cost)
-        report(total)
+        with lock:
+            total = total.add(cost)
+            report(total)
 
     return add
 
@@ -283,7 +288,7 @@ def _why_replay(options: Options, configured: bool, recordings: str) -> str:
 def brief_folder(options: Options, env: Mapping[str, str] | None = None, progress: Progress | None = None) -> RunResult:
     """Raises :class:`ConfigError` when nothing can run; otherwise returns a brief, failures included."""
     env = os.environ if env is None else env
-    progress = progress or Progress()
+    progress = _pool.serialised(progress or Progress())
     loaded, chosen = _in_scope(options)
     previous, history_problem = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
@@ -304,61 +309,66 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         else:
             progress.notice(message)
 
-    extractions: list[ArticleExtraction] = []
-    failures: list[ExtractionFailure] = list(loaded.failures)
-    usage = Usage()
     budget = extract.TokenBudget(options.max_tokens)
-    total = len(loaded.articles)
     store = _cache(options, plan)
-    refused: str | None = None
-    """Why no further article is sent (a refused key, an unreachable endpoint)."""
-    halted: str | None = None
-    unreachable_in_a_row = 0
-    for index, article in enumerate(loaded.articles, 1):
+    stop = _pool.Stop()
+    first = _pool.FirstContact()
+    workers = options.concurrency if plan.producer.kind == "live" else 1
+    """Recording and replay go one article at a time: vcrpy's cassettes patch globally."""
+    total = len(loaded.articles)
+
+    def one(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
         kept = _from_cache(article, plan, options, store)
         if kept is not None:
-            extractions.append(kept)
             progress.cached(index, total, article)
-            continue
+            return kept, None, Usage()
+        if workers <= 1:
+            return sent(index, article)
+        with first.turn(plan.client_for(article).answered):
+            return sent(index, article)
+
+    def sent(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
+        if stop.abandoned:
+            return None, None, Usage()  # the run raises EndpointUnreachable: nothing is briefed
+        refused = stop.refused
         if article.id in plan.bad or refused:
             reason = plan.bad.get(article.id) or f"not processed: {refused}"
-            failures.append(ExtractionFailure(path=article.path, article_id=article.id, stage="extract", reason=reason))
             progress.finished(index, total, article, None, reason)
-            continue
+            return None, ExtractionFailure(path=article.path, article_id=article.id, stage="extract", reason=reason), Usage()
         if budget.spent:
             reason = f"not processed: the token budget of {options.max_tokens:,} was spent ({budget.used:,} used)"
-            failures.append(ExtractionFailure(path=article.path, article_id=article.id, stage="budget", reason=reason))
             progress.finished(index, total, article, None, reason)
-            continue
+            return None, ExtractionFailure(path=article.path, article_id=article.id, stage="budget", reason=reason), Usage()
         progress.started(index, total, article)
         try:
             result = _extract_one(article, plan, options, budget, store)
         except (ModelError, extract.BudgetSpent, recording.BadRecording) as err:
             spent = getattr(err, "usage", Usage())
-            usage = usage.add(spent)
             stage = "budget" if isinstance(err, extract.BudgetSpent) else "extract"
             reason = redact.text(str(err))
             failure = ExtractionFailure(
                 path=article.path, article_id=article.id, stage=stage, reason=reason, attempts=spent.requests
             )
-            failures.append(failure)
             if isinstance(err, Unreachable):
+                stop.abandoned = True
                 raise EndpointUnreachable(
                     f"{reason}; nothing was briefed. Check --base-url (or OPENAI_BASE_URL) and that "
                     f"a server is running at {plan.producer.endpoint}"
                 ) from err
             progress.finished(index, total, article, None, reason)
-            unreachable_in_a_row = unreachable_in_a_row + 1 if getattr(err, "unreachable", False) else 0
-            if isinstance(err, KeyRefused):
-                refused, halted = f"the run stopped after {article.path}: {reason}", "the endpoint refused the API key"
-            elif unreachable_in_a_row >= UNREACHABLE_AFTER:
-                refused = f"endpoint unreachable ({UNREACHABLE_AFTER} articles in a row could not connect; the last: {reason})"
-                halted = "the endpoint is unreachable"
-            continue
-        unreachable_in_a_row = 0
-        usage = usage.add(result.usage)
-        extractions.append(result)
+            stop.failed(err, article, reason)
+            return None, failure, spent
+        stop.succeeded()
         progress.finished(index, total, article, result, None)
+        return result, None, result.usage
+
+    outcomes = _pool.each(one, loaded.articles, workers)
+    extractions = [e for e, _, _ in outcomes if e is not None]
+    failures: list[ExtractionFailure] = list(loaded.failures) + [f for _, f, _ in outcomes if f is not None]
+    usage = Usage()
+    for _, _, spent in outcomes:
+        usage = usage.add(spent)
+    halted = stop.halted
 
     texts = {a.id: a.text for a in loaded.articles}
     brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
@@ -586,7 +596,10 @@ def _extract_one(
     if store is not None:
         client = store.client(article.id, client)  # type: ignore[assignment]
     path = plan.cassette_for(article)
-    return _recorded(plan, path, lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget))
+    workers = options.concurrency if plan.producer.kind == "live" else 1
+    return _recorded(
+        plan, path, lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget, workers)
+    )
 
 
 def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:

@@ -50,8 +50,17 @@ _ARTICLE = re.compile(r'<article id="([0-9a-f]+)"[^>]*>\n(.*?)\n</article>', re.
 _BRIEF = re.compile(r'<brief articles="([0-9a-f ]+)">')
 _STORY = re.compile(r'<story articles="([0-9a-f ]+)">\n(.*)\n</story>', re.S)
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    """socketserver's default listen backlog is 5: with several clients connecting at once
+    the kernel drops the connections beyond it, and each one is retried a second later,
+    which would show as a request arriving a second after it was sent."""
+
+
 FAULTS = {
     "429": "HTTP 429 with Retry-After: 7",
+    "429_short": "HTTP 429 with retry-after-ms: `pause_ms` (a pause a test can wait out)",
+    "last_request": "the answer, with x-ratelimit-remaining-requests: 0 and a reset in `pause_ms`",
     "500": "HTTP 500",
     "hang": "answer only after `hang_seconds` (past the client's timeout)",
     "malformed_json": "tool arguments / content that are not JSON (`=` in place of the first `:`)",
@@ -84,6 +93,8 @@ class ReferenceServer:
         faults: dict[str, list[str]] | None = None,
         port: int = 0,
         hang_seconds: float = 1.0,
+        latency: float = 0.0,
+        pause_ms: int = 400,
     ):
         self.annotations = annotations
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
@@ -91,11 +102,19 @@ class ReferenceServer:
             if fault not in FAULTS:
                 raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         self.hang_seconds = hang_seconds
+        self.latency = latency
+        """Seconds every chat answer takes (a model's time to answer)."""
+        self.pause_ms = pause_ms
+        self.arrivals: list[tuple[float, str | None]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        """The most requests it was answering at once (the client's concurrency, seen from here)."""
+        """(time.monotonic() on arrival, fault) of every article request."""
         self.requests: list[dict] = []
         self.served: list[tuple[str, str | None]] = []
         """(article id, fault or None) for every request, in order."""
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._httpd = _Server(("127.0.0.1", port), self._handler())
         self._httpd.daemon_threads = True
 
     @property
@@ -117,6 +136,18 @@ class ReferenceServer:
         """Status, JSON body and extra headers for one chat completion request."""
         with self._lock:
             self.requests.append(body)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        arrived = time.monotonic()
+        try:
+            return self._answer(body, arrived)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, body: dict, arrived: float) -> tuple[int, dict, dict]:
+        if self.latency:
+            time.sleep(self.latency)
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
         brief = _BRIEF.search(prompt)
         if brief:
@@ -131,6 +162,9 @@ class ReferenceServer:
         fault = self._next_fault(article_id)
         with self._lock:
             self.served.append((article_id, fault))
+            self.arrivals.append((arrived, fault))
+        if fault == "429_short":
+            return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after-ms": str(self.pause_ms)}
         if fault == "429":
             return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "7"}
         if fault == "500":
@@ -177,7 +211,10 @@ class ReferenceServer:
             finish = "stop" if fault == "runaway" else "length"
         refusal = "I can't help with that request." if fault == "refusal" else None
         prompt_tokens = approx_tokens(json.dumps(body, ensure_ascii=False))
-        return 200, _completion(body, payload, prompt_tokens, finish, refusal), {}
+        headers = {}
+        if fault == "last_request":
+            headers = {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": f"{self.pause_ms}ms"}
+        return 200, _completion(body, payload, prompt_tokens, finish, refusal), headers
 
     def _annotation(self, article_id: str, text: str) -> dict | None:
         """The annotation of this article: by its id, else the one whose quotes the text holds.
@@ -396,8 +433,9 @@ if __name__ == "__main__":
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--faults", type=Path, help="JSON file: {article id: [fault, ...]}")
     parser.add_argument("--hang-seconds", type=float, default=5.0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds every answer takes")
     args = parser.parse_args()
     faults = json.loads(args.faults.read_text(encoding="utf-8")) if args.faults else None
-    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds) as ref:
+    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds, args.latency) as ref:
         print(f"serving {args.annotations} at {ref.base_url} (Ctrl-C to stop)", flush=True)
         threading.Event().wait()

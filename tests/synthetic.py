@@ -47,10 +47,11 @@ def paragraph(i: int) -> tuple[str, dict, dict]:
     return text, claim, figure
 
 
-def write_article(folder: Path, annotations: Path, name: str, paragraphs: int) -> tuple[Path, str]:
-    """Write the article and its annotation; returns the article's path and id."""
+def write_article(folder: Path, annotations: Path, name: str, paragraphs: int, first: int = 0) -> tuple[Path, str]:
+    """Write the article and its annotation; returns the article's path and id.  ``first``:
+    the first paragraph's number (articles from different numbers share no paragraph)."""
     texts, claims, figures = [], [], []
-    for i in range(paragraphs):
+    for i in range(first, first + paragraphs):
         text, claim, figure = paragraph(i)
         texts.append(text)
         claims.append(claim)

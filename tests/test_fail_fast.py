@@ -61,7 +61,9 @@ def test_a_server_that_goes_away_mid_run_stops_scheduling_after_three_articles(t
             server.__exit__(None, None, None)
 
     result = pipeline.brief_folder(
-        pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, sleep=waits.append, transport_retries=2),
+        pipeline.Options(
+            folder=folder, model=MODEL, base_url=server.base_url, sleep=waits.append, transport_retries=2, concurrency=1
+        ),  # one at a time: the server goes away after exactly two articles
         env={},
         progress=pipeline.Progress(finished=finished),
     )

@@ -26,6 +26,7 @@ def run(faults, article=SEED_000, timeout=30.0, notices=None, **options):
                 sleep=waits.append,
                 summary=False,  # these tests count the extraction's requests
                 link_model=False,
+                concurrency=1,  # waits and requests counted one article after the other
                 **options,
             ),
             env={},

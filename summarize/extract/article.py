@@ -18,11 +18,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from summarize.extract import bounds, chunks, passages
+from summarize.extract import bounds, chunks, passages, pool
 from summarize.extract.llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
 from summarize.extract.prompting import (
     extraction_prompt,
@@ -70,13 +71,16 @@ class TokenBudget:
 
     limit: int | None = None
     used: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """Shared by the articles extracted at once (``--concurrency``)."""
 
     @property
     def spent(self) -> bool:
         return self.limit is not None and self.used >= self.limit
 
     def charge(self, usage: Usage) -> None:
-        self.used += usage.total_tokens
+        with self._lock:
+            self.used += usage.total_tokens
 
 
 @dataclass
@@ -87,6 +91,8 @@ class _Run:
     budget: TokenBudget
     usage: Usage = field(default_factory=Usage)
     attempts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Parts of one article may be asked for at once."""
 
     def ask(self, messages, model, check, source_chars: int) -> Any:
         if self.budget.spent:
@@ -103,8 +109,9 @@ class _Run:
         return answer.value
 
     def _account(self, usage: Usage, attempts: int) -> None:
-        self.usage = self.usage.add(usage)
-        self.attempts += attempts
+        with self._lock:
+            self.usage = self.usage.add(usage)
+            self.attempts += attempts
         self.budget.charge(usage)
 
 
@@ -114,30 +121,34 @@ def extract_article(
     max_retries: int = DEFAULT_MAX_RETRIES,
     chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS,
     budget: TokenBudget | None = None,
+    concurrency: int = 1,
 ) -> ArticleExtraction:
-    """Raises :class:`summarize.extract.llm.ModelError` (with the usage spent) when no usable answer
+    """``concurrency``: parts asked for at once (the client bounds the requests in flight).
+
+    Raises :class:`summarize.extract.llm.ModelError` (with the usage spent) when no usable answer
     came back, and :class:`BudgetSpent` when the token budget ran out first."""
     run = _Run(article, client, max_retries, budget or TokenBudget())
     parts = chunks.split(article.text, chunk_chars)
+    answered = getattr(client, "answered", None)
+    try:
+        outcomes = pool.each(
+            lambda _, part: _part_items(run, part, len(parts)),
+            parts,
+            concurrency,
+            first_alone=answered is not None and not answered.is_set(),
+        )
+    except (ModelError, BudgetSpent) as err:  # parts still running when it was raised have finished since
+        err.usage, err.attempts = run.usage, run.attempts
+        raise
     items: dict[str, list] = {kind: [] for kind in checks.KINDS}
     done = 0
-    queue = list(parts)
     cut_parts: list[tuple[chunks.Part, TruncatedAnswer, bool]] = []
-    while queue:
-        part = queue.pop(0)
-        try:
-            found = _extract_part(run, part, len(parts))
-        except TruncatedAnswer as cut:
-            ran_away = bounds.ran_away(ExtractionDraft, len(part.text), cut.cut_at)
-            if ran_away or len(part.text) <= chunks.MIN_CHUNK_CHARS:
-                cut_parts.append((part, cut, ran_away))
-                continue
-            halves = chunks.split(part.text, max(len(part.text) // 2, chunks.MIN_CHUNK_CHARS))
-            queue[:0] = [chunks.Part(part.start + h.start, h.text) for h in halves]
-            continue
-        done += 1
-        for kind in checks.KINDS:
-            items[kind].extend(found[kind])
+    for found, cut in outcomes:
+        done += len(found)
+        cut_parts.extend(cut)
+        for piece in found:
+            for kind in checks.KINDS:
+                items[kind].extend(piece[kind])
     if cut_parts:
         raise RunawayOutput(_runaway_reason(cut_parts, done, client.settings.mode), run.attempts, run.usage)
 
@@ -174,6 +185,26 @@ def extract_article(
         ),
         events=timeline.events(article),
     )
+
+
+def _part_items(
+    run: _Run, part: chunks.Part, total_parts: int
+) -> tuple[list[dict[str, list]], list[tuple[chunks.Part, TruncatedAnswer, bool]]]:
+    """The grounded items of one part, in text order (a part whose answer is cut off is
+    asked for again in halves, when splitting can help), and the parts given up as cut off."""
+    try:
+        return [_extract_part(run, part, total_parts)], []
+    except TruncatedAnswer as cut:
+        ran_away = bounds.ran_away(ExtractionDraft, len(part.text), cut.cut_at)
+        if ran_away or len(part.text) <= chunks.MIN_CHUNK_CHARS:
+            return [], [(part, cut, ran_away)]
+    found: list[dict[str, list]] = []
+    given_up: list[tuple[chunks.Part, TruncatedAnswer, bool]] = []
+    for half in chunks.split(part.text, max(len(part.text) // 2, chunks.MIN_CHUNK_CHARS)):
+        more, cut_off = _part_items(run, chunks.Part(part.start + half.start, half.text), total_parts)
+        found += more
+        given_up += cut_off
+    return found, given_up
 
 
 def _runaway_reason(cut_parts: list[tuple[chunks.Part, TruncatedAnswer, bool]], answered: int, mode: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ class CachingClient:
     def __init__(self, path: Path, client: Any, offline: bool):
         self.path, self.inner, self.offline = path, client, offline
         self.answers = self._read()
+        self._lock = threading.Lock()
+        """The parts of one article may be answered at once; the file is written whole."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)  # settings and anything else the extraction reads
@@ -103,6 +106,7 @@ class CachingClient:
         if self.offline:
             raise Miss(key)
         answer = self.inner.structured(messages, response_model, context=context, max_retries=max_retries, **kwargs)
-        self.answers[key] = {"answer": response_model.__name__, "value": answer.value.model_dump(mode="json")}
-        write_atomically(self.path, json.dumps({"answers": self.answers}, ensure_ascii=False))
+        with self._lock:
+            self.answers[key] = {"answer": response_model.__name__, "value": answer.value.model_dump(mode="json")}
+            write_atomically(self.path, json.dumps({"answers": self.answers}, ensure_ascii=False))
         return answer

@@ -24,6 +24,13 @@ before the endpoint has ever answered raises :class:`Unreachable` at once, unret
 on it is retried like any transport error, and the final error says ``unreachable``.
 Every HTTP answer's tokens are counted, failed attempts
 included, and requests given up on are counted as abandoned (their tokens are unknown).
+
+One client serves every worker of a ``--concurrency`` pool (threads: the ``openai`` client
+is synchronous).  Each thread keeps its own tally of the call it is making, and a 429 pauses
+them all: the wait it asks for (``Retry-After``, else the backoff) sets a shared "not before"
+time that :meth:`ModelClient._send_once` honours before every request.  An answer whose
+``x-ratelimit-remaining-*`` headers say the window is nearly spent sets it too, to the
+window's reset.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import math
 import random
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +74,10 @@ _MODE_FEATURES = {
     "json_schema": re.compile(r"response_format|json_schema", re.I),
     "md_json": re.compile(r"(?!)"),  # plain chat: nothing mode-specific to reject
 }
+LOW_REQUESTS = 1
+LOW_TOKENS = 2_000
+"""At or below these (``x-ratelimit-remaining-*``) the pool waits for the window's reset."""
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _REJECTED = re.compile(r"not supported|does not support|unsupported|not implemented|invalid|validation error|input should be|unknown|not allowed", re.I)
 
 T = TypeVar("T", bound=BaseModel)
@@ -87,6 +99,8 @@ class ModelSettings:
     """Cap on the ``max_tokens`` of any one request."""
     max_wait: float = 60.0
     """Longest pause between transport retries, Retry-After included."""
+    concurrency: int = 1
+    """Requests in flight at once, at most, from all the threads that share this client."""
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     on_retry: Callable[[str], None] | None = field(default=None, compare=False)
     """Told, in one line, about each transport retry before its wait."""
@@ -147,6 +161,50 @@ class _Refused(Exception):
     pass
 
 
+class _Pause:
+    """The shared "not before" time: a 429 holds every thread's next request until it.
+
+    A thread that is told to wait by a 429 sleeps that wait in its own retry (so its wait is
+    reported like any retry's) and is not made to sleep it twice; every other thread sleeps
+    at :meth:`wait_turn` before its next request.  A pause extended while a thread slept (a
+    second 429, a spent rate-limit window) is slept too: no thread sends before the latest
+    "not before" it has seen."""
+
+    def __init__(self, sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic):
+        self._sleep, self._clock = sleep, clock
+        self._lock = threading.Lock()
+        self._until = 0.0
+        self._mine = threading.local()
+        """The pause this thread has already waited out itself (its own retry's wait)."""
+
+    def hold(self, seconds: float, mine: bool = True) -> None:
+        """Nobody sends for ``seconds`` from now; ``mine``: the caller waits them out in its
+        retry (else before its next request, like everyone)."""
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+            if mine:
+                self._mine.until = self._until
+
+    def wait_turn(self) -> None:
+        while True:
+            with self._lock:
+                until = self._until
+            if until <= getattr(self._mine, "until", 0.0):
+                return  # waited out already (an injected sleep may not advance the clock)
+            left = until - self._clock()
+            if left > 0:
+                self._sleep(left)
+            self._mine.until = until
+
+
+class _Call(threading.local):
+    """What the call this thread is making has cost so far."""
+
+    def __init__(self) -> None:
+        self.tally = Usage()
+        self.answers = 0
+
+
 class ModelClient:
     def __init__(self, settings: ModelSettings):
         self.settings = settings
@@ -155,10 +213,15 @@ class ModelClient:
         )
         mode = MODES[settings.mode]
         self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
-        self._tally = Usage()
-        self._answers = 0
+        self._call = _Call()
+        self._pause = _Pause(settings.sleep)
+        self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
+        """The one place that bounds the requests in flight (``--concurrency``)."""
         self._local = is_local(settings.base_url)
-        self._reached = False
+        self.reached = threading.Event()
+        """The endpoint has answered (any HTTP status)."""
+        self.answered = threading.Event()
+        """The endpoint has answered a request with success: a key it accepts, a model it serves."""
         """Whether the endpoint has ever answered (any HTTP status)."""
 
     # ------------------------------------------------------------------ transport
@@ -188,24 +251,59 @@ class ModelClient:
                 choice.message.content = f"(an answer of {len(choice.message.content):,} characters: {unreadable})"
         return response
 
+    @property
+    def _tally(self) -> Usage:
+        return self._call.tally
+
+    @property
+    def _answers(self) -> int:
+        return self._call.answers
+
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
+        with self._slots:
+            self._pause.wait_turn()
+            return self._request(*args, **kwargs)
+
+    def _request(self, *args: Any, **kwargs: Any) -> Any:
+        """One HTTP request, in a slot; a pause it calls for is set before the slot is freed,
+        so no waiting thread can slip a request in between."""
         self._tally.requests += 1
         try:
-            response = self._raw.chat.completions.create(*args, **kwargs)
+            raw = self._raw.chat.completions.with_raw_response.create(*args, **kwargs)
+            response = raw.parse()
         except BaseException as err:
             if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
                 self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
-            self._reached = self._reached or isinstance(err, openai.APIStatusError)
+            if isinstance(err, openai.APIStatusError):
+                self.reached.set()
+            if _rate_limited(err):
+                self._pause.hold(min(_retry_after(err) or 1.0, self.settings.max_wait), mine=False)
             self._report(Usage(requests=1))
             raise
-        self._reached = True
-        self._answers += 1
+        self.reached.set()
+        self.answered.set()
+        self._call.answers += 1
+        self._slow_down(raw.headers)
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
         self._tally.prompt_tokens += prompt
         self._tally.completion_tokens += completion
         self._report(Usage(requests=1, prompt_tokens=prompt, completion_tokens=completion))
         return response
+
+    def _slow_down(self, headers: Any) -> None:
+        """Nearly out of requests or tokens for this window (``x-ratelimit-*``, where the
+        endpoint sends them): every thread waits for the window's reset before a 429."""
+        wait = 0.0
+        for kind, low in (("requests", LOW_REQUESTS), ("tokens", LOW_TOKENS)):
+            try:
+                left = float(headers.get(f"x-ratelimit-remaining-{kind}"))
+            except (TypeError, ValueError):
+                continue
+            if left <= low:
+                wait = max(wait, _duration(headers.get(f"x-ratelimit-reset-{kind}")) or 0.0)
+        if wait:
+            self._pause.hold(min(wait, self.settings.max_wait), mine=False)
 
     def _report(self, cost: Usage) -> None:
         if self.settings.on_request:
@@ -222,7 +320,7 @@ class ModelClient:
     def _retryable(self, exc: BaseException) -> bool:
         if self._local and isinstance(exc, openai.APITimeoutError):
             return False  # a resent request would queue behind the one the server is still on
-        if not self._reached and cannot_connect(exc):
+        if not self.reached.is_set() and cannot_connect(exc):
             return False  # nothing has ever answered there: waiting will not make it listen
         return _retryable(exc) and self._unsupported(exc) is None
 
@@ -238,9 +336,13 @@ class ModelClient:
         exc = state.outcome.exception() if state.outcome else None
         told = _retry_after(exc)
         if told is not None:
-            return min(told, self.settings.max_wait)
-        backoff = min(self.settings.max_wait, 2.0 ** (state.attempt_number - 1))
-        return backoff + random.uniform(0, backoff / 2)
+            wait = min(told, self.settings.max_wait)
+        else:
+            backoff = min(self.settings.max_wait, 2.0 ** (state.attempt_number - 1))
+            wait = backoff + random.uniform(0, backoff / 2)
+        if _rate_limited(exc):
+            self._pause.hold(wait)  # every thread's next request waits with this one
+        return wait
 
     # ------------------------------------------------------------------ structured answers
 
@@ -256,7 +358,7 @@ class ModelClient:
 
         ``source_chars``: the length of the text the answer is about (default: the whole
         prompt); with the schema it sets the answer's token limit."""
-        self._tally, self._answers = Usage(), 0
+        self._call.tally, self._call.answers = Usage(), 0
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
@@ -313,7 +415,7 @@ class ModelClient:
         if usage.transport_retries:
             message += f" (after {usage.requests} requests)"
         if cannot_connect(err):
-            error = (ModelError if self._reached else Unreachable)(message, attempts, usage)
+            error = (ModelError if self.reached.is_set() else Unreachable)(message, attempts, usage)
             error.unreachable = True
             return error
         kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
@@ -343,6 +445,11 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
+def _rate_limited(exc: BaseException | None) -> bool:
+    """A 429 that asks to slow down (not one saying the account has no quota left)."""
+    return isinstance(exc, openai.RateLimitError) and _error_code(exc) != "insufficient_quota"
+
+
 def _retry_after(exc: BaseException | None) -> float | None:
     """Seconds the server asked to wait; None (back off as usual) when it asked for nothing
     usable: no header, not a number or a date (``soon``), ``nan``, infinite, or not in the future."""
@@ -358,6 +465,17 @@ def _retry_after(exc: BaseException | None) -> float | None:
         except (TypeError, ValueError, OverflowError):
             return None
     return told if told is not None and math.isfinite(told) and told > 0 else None
+
+
+def _duration(value: str | None) -> float | None:
+    """Seconds in a reset time as OpenAI writes it (``1s``, ``6m0s``, ``20ms``, ``1.5s``)."""
+    if not value:
+        return None
+    found = _DURATION.findall(value)
+    if not found or "".join(n + u for n, u in found) != value.strip():
+        return None
+    total = sum(float(n) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[u] for n, u in found)
+    return total if math.isfinite(total) and total > 0 else None
 
 
 def _seconds(value: str | None, per_second: int) -> float | None:

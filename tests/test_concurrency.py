@@ -1,0 +1,196 @@
+"""--concurrency: the brief does not depend on the order answers arrive in, and a 429 pauses
+every worker until its Retry-After."""
+
+import json
+import threading
+import time
+
+from reference_server import ReferenceServer
+from synthetic import write_article
+
+from summarize import pipeline
+from summarize.extract.article import extract_article
+from summarize.extract.llm import ModelClient, ModelSettings, _Pause
+from summarize.render import base as render
+from summarize.sources.load import load_article
+
+MODEL = "reference-annotations"
+
+
+def articles(tmp_path, count):
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    ids = [write_article(folder, annotations, f"a{i:02d}.txt", paragraphs=2 + i % 3)[1] for i in range(count)]
+    return folder, annotations, ids
+
+
+def brief(folder, annotations, concurrency, faults=None, latency=0.0, sleep=None, chunk_chars=None, **kwargs):
+    chunking = {"chunk_chars": chunk_chars} if chunk_chars else {}
+    with ReferenceServer(annotations=annotations, faults=faults, latency=latency, **kwargs) as server:
+        result = pipeline.brief_folder(
+            pipeline.Options(
+                folder=folder,
+                model=MODEL,
+                base_url=server.base_url,
+                concurrency=concurrency,
+                sleep=sleep or (lambda s: None),
+                summary=False,
+                link_model=False,
+                **chunking,
+            ),
+            env={},
+        )
+        return result, server.most_in_flight, list(server.arrivals)
+
+
+def comparable(result) -> dict:
+    data = json.loads(render.to_json(result.brief))
+    data.pop("generated_at")
+    data["producer"].pop("endpoint")  # each run's server listens on a port of its own
+    return data
+
+
+def test_the_brief_is_the_same_at_concurrency_1_and_8(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 12)
+    # The first article is reasked and the second retried: at 8 they finish after later ones.
+    faults = {ids[0]: ["bad_quote"], ids[1]: ["500"]}
+    one, alone, _ = brief(folder, annotations, 1, dict(faults), latency=0.05)
+    eight, together, _ = brief(folder, annotations, 8, dict(faults), latency=0.05)
+    assert comparable(one) == comparable(eight)
+    assert not eight.brief.failed and len(eight.brief.articles) == 12
+    assert alone == 1 and 1 < together <= 8  # the requests really overlapped, never more than 8
+
+
+def test_a_429_pauses_every_worker_until_its_retry_after(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 40)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "429_short", pause := 2.0)
+    assert not result.brief.failed and result.brief.usage.transport_retries == 1
+    # A request that passed its check just before the pause began (the SDK still building
+    # it) may arrive a little after (a busy interpreter); none later than that until near the
+    # end (``paused_at`` is read from the waits, which a busy interpreter records late).  The
+    # reference server's listen backlog is large: a connection the kernel dropped would be
+    # retried a second later and arrive mid-pause, though it was sent before.
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.4 < t < paused_at + pause - 0.3]
+    assert early == []
+    assert any(t >= paused_at + pause for t, _ in arrivals)  # the work went on after the pause
+
+
+def test_no_requests_left_in_the_window_pauses_every_worker_until_its_reset(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 40)
+    result, arrivals, paused_at = paused_run(tmp_path, ids, "last_request", pause := 2.0)
+    assert not result.brief.failed and result.brief.usage.transport_retries == 0  # never refused
+    early = [t - paused_at for t, _ in arrivals if paused_at + 0.4 < t < paused_at + pause - 0.3]
+    assert early == []
+    assert any(t >= paused_at + pause for t, _ in arrivals)
+
+
+def paused_run(tmp_path, ids, fault, pause):
+    """A run at 8 in which article 4's first answer pauses the pool; with each request's
+    arrival and when the pause began (the first wait of ``pause`` seconds or a little less)."""
+    waits: list[tuple[float, float]] = []
+    """(when, seconds) of each wait."""
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            waits.append((time.monotonic(), seconds))
+        time.sleep(seconds)
+
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    result, _, arrivals = brief(folder, annotations, 8, {ids[3]: [fault]}, latency=0.1, sleep=sleep, pause_ms=int(pause * 1000))
+    [told] = [t for t, f in arrivals if f == fault]
+    paused_at = min(when + seconds - pause for when, seconds in waits if when >= told)
+    return result, arrivals, paused_at
+
+
+def test_a_refused_key_at_8_stops_the_run_after_one_request(tmp_path):
+    folder, annotations, ids = articles(tmp_path, 6)
+    with ReferenceServer(annotations=annotations, faults={ids[0]: ["auth"]}) as server:
+        result = pipeline.brief_folder(
+            pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, concurrency=8, summary=False, link_model=False),
+            env={},
+        )
+        served = list(server.served)
+    assert served == [(ids[0], "auth")]  # the others waited for a first good answer, then never started
+    reasons = [f.reason for f in result.brief.failed]
+    assert "HTTP 401" in reasons[0] and all(r.startswith("not processed: the run stopped after") for r in reasons[1:])
+    assert len(reasons) == 6
+
+
+def long_articles(tmp_path, count, paragraphs=40):
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    ids = [write_article(folder, annotations, f"long{i}.txt", paragraphs=paragraphs + i)[1] for i in range(count)]
+    return folder, annotations, ids
+
+
+def extract_long(tmp_path, concurrency, faults):
+    """One long article extracted in parts of 1,500 characters; the extraction, the most
+    requests the server saw at once, and how many it answered."""
+    path, article_id = write_article(tmp_path / "in", tmp_path / "ann", "long.txt", paragraphs=40)
+    with ReferenceServer(annotations=tmp_path / "ann", faults={article_id: list(faults)}, latency=0.05) as server:
+        settings = ModelSettings(
+            model=MODEL, mode="tools", base_url=server.base_url, api_key="k", concurrency=concurrency, sleep=lambda s: None
+        )
+        result = extract_article(load_article(path), ModelClient(settings), chunk_chars=1500, concurrency=concurrency)
+        return result, server.most_in_flight, len(server.requests)
+
+
+def test_the_parts_of_a_long_article_go_at_once_and_give_the_same_extraction(tmp_path):
+    # One part's answer is cut off (that part is asked again in halves); one is reasked.
+    faults = ["truncated", "bad_quote"]
+    one, alone, _ = extract_long(tmp_path / "one", 1, faults)
+    four, together, _ = extract_long(tmp_path / "four", 4, faults)
+    assert four.parts >= 6 and four.usage.reasks == 1
+    assert four.model_dump(exclude={"article"}) == one.model_dump(exclude={"article"})
+    assert alone == 1 and 1 < together <= 4
+
+
+def test_articles_and_their_parts_never_have_more_than_n_requests_in_flight(tmp_path):
+    folder, annotations = tmp_path / "articles", tmp_path / "annotations"
+    for i in range(4):
+        write_article(folder, annotations, f"long{i}.txt", paragraphs=30 + i)
+    with ReferenceServer(annotations=annotations, latency=0.05) as server:
+        options = pipeline.Options(
+            folder=folder, model=MODEL, base_url=server.base_url, concurrency=3, chunk_chars=1500, summary=False, link_model=False
+        )
+        result = pipeline.brief_folder(options, env={})
+        most, requests = server.most_in_flight, len(server.requests)
+    assert not result.brief.failed and len(result.brief.articles) == 4
+    assert requests >= 16  # four parts or more each, all waiting at once
+    assert most == 3
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.slept: list[float] = []
+        self.during_sleep = None
+
+    def sleep(self, seconds):
+        self.slept.append(round(seconds, 6))
+        if self.during_sleep:
+            action, self.during_sleep = self.during_sleep, None
+            action()
+        self.now += seconds
+
+
+def test_a_pause_extended_while_a_thread_slept_is_slept_too():
+    clock = FakeClock()
+    pause = _Pause(clock.sleep, clock=lambda: clock.now)
+    pause.hold(2.0, mine=False)
+    clock.during_sleep = lambda: pause.hold(3.0, mine=False)  # a second 429 at t=0: until t=3
+    pause.wait_turn()
+    assert clock.slept == [2.0, 1.0] and clock.now == 3.0
+    pause.wait_turn()  # over: no more waiting
+    assert clock.slept == [2.0, 1.0]
+
+
+def test_the_thread_told_to_wait_is_not_made_to_wait_twice_but_the_others_are():
+    clock = FakeClock()
+    pause = _Pause(clock.sleep, clock=lambda: clock.now)
+    pause.hold(5.0)  # this thread sleeps its own retry's wait (mine)
+    pause.wait_turn()
+    assert clock.slept == []
+    other = threading.Thread(target=pause.wait_turn)  # the same pause, from another thread
+    other.start()
+    other.join()
+    assert clock.slept == [5.0]
