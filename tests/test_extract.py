@@ -51,6 +51,21 @@ def test_a_bad_quote_is_reasked_by_name_and_then_verified(seed_articles):
     assert approx_tokens(feedback) < 150
 
 
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+def test_a_second_reask_keeps_the_first_request_and_sends_only_the_last_answer_and_its_problems(seed_articles, mode):
+    from reference_server import ReferenceServer
+
+    with ReferenceServer(faults={SEED_000: ["bad_quote", "bad_value"]}) as server:
+        result = extract_article(seed_articles[SEED_000], client_for(server, mode), max_retries=2)
+        first, second, third = (r["messages"] for r in server.requests[:3])
+    assert result.usage.reasks == 2 and all(c.verified for c in result.claims)
+    assert second[: len(first)] == first and third[: len(first)] == first  # the same prefix, unchanged
+    assert len(third) == len(second)  # one answer and its problems, not two
+    assert second[len(first)] != third[len(first)]  # the second answer, not the first again
+    problems = " ".join(str(m.get("content") or "") for m in third[len(first) :])
+    assert "figures[0]" in problems and "claims[0]" not in problems
+
+
 def test_a_quote_still_missing_after_the_retries_is_kept_unverified(seed_articles):
     from reference_server import ReferenceServer
 

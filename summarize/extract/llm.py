@@ -9,7 +9,9 @@ Two retry loops, kept apart:
   SDK's own retries are off, so nothing stacks.  Authentication, permission, not-found,
   bad-request and ``insufficient_quota`` errors are final.
 * **reask** (instructor's): an answer that fails validation, including the checks of
-  :mod:`summarize.verify.checks`, is sent back to the model with the problems.  When the loop gives
+  :mod:`summarize.verify.checks`, is sent back to the model with the problems: the first
+  request's messages unchanged (a prefix the endpoint can cache), then the last answer and
+  its problems only, never every earlier answer.  When the loop gives
   up, the last answer is parsed without the checks so that its items can be kept and
   marked unverified.
 
@@ -203,6 +205,8 @@ class _Call(threading.local):
     def __init__(self) -> None:
         self.tally = Usage()
         self.answers = 0
+        self.prefix: int | None = None
+        """How many messages the call's first request had: the part every reask keeps."""
 
 
 class ModelClient:
@@ -227,6 +231,7 @@ class ModelClient:
     # ------------------------------------------------------------------ transport
 
     def _send(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs = self._only_last_reask(kwargs)
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.transport_retries + 1),
             wait=self._wait,
@@ -258,6 +263,24 @@ class ModelClient:
     @property
     def _answers(self) -> int:
         return self._call.answers
+
+    def _only_last_reask(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """A reask sends the first request's messages unchanged (the prompt, the article: a
+        prefix an endpoint can cache) and then only the last answer with its problems.
+
+        instructor appends every failed answer and its problems to the messages, so the third
+        attempt would carry both earlier answers; only the latest one is still to be fixed."""
+        messages = kwargs.get("messages")
+        if not isinstance(messages, list):
+            return kwargs
+        if self._call.prefix is None:
+            self._call.prefix = len(messages)
+            return kwargs
+        prefix = self._call.prefix
+        answers = [i for i in range(prefix, len(messages)) if _role(messages[i]) == "assistant"]
+        if len(answers) <= 1:
+            return kwargs
+        return {**kwargs, "messages": messages[:prefix] + messages[answers[-1] :]}
 
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
         with self._slots:
@@ -358,7 +381,7 @@ class ModelClient:
 
         ``source_chars``: the length of the text the answer is about (default: the whole
         prompt); with the schema it sets the answer's token limit."""
-        self._call.tally, self._call.answers = Usage(), 0
+        self._call.tally, self._call.answers, self._call.prefix = Usage(), 0, None
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
@@ -420,6 +443,10 @@ class ModelClient:
             return error
         kind = KeyRefused if isinstance(err, openai.AuthenticationError) else ModelError
         return kind(message, attempts, usage)
+
+
+def _role(message: Any) -> Any:
+    return message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
 
 
 def cannot_connect(exc: BaseException) -> bool:
