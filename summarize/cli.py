@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from summarize import live_progress, pipeline, redact
+from summarize.cli_batch import batch_app
 from summarize.extract.article import DEFAULT_MAX_RETRIES
 from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from summarize.extract.cache import default_dir as default_cache_dir
@@ -50,6 +51,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+app.add_typer(batch_app, name="batch")
 
 
 class Mode(str, Enum):

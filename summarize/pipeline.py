@@ -156,11 +156,15 @@ class _Plan:
     """Where the link answer for these articles is recorded; None to call the model directly."""
 
 
-def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
+def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
+    """The API key, base URL, mode and model a live run of ``options`` uses."""
     api_key = env.get("OPENAI_API_KEY") or None
     base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
-    mode = options.mode or "tools"
-    model = options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
+    return api_key, base_url, options.mode or "tools", options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
+
+
+def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
+    api_key, base_url, mode, model = endpoint(options, env)
     prompt_version = template_version("extract.j2")
     configured = bool(api_key or base_url)
     if options.record and options.replay:
@@ -503,14 +507,14 @@ def _cache(options: Options, plan: _Plan) -> cache.AnswerCache | None:
     """Live runs only: a recording must hold real calls, and a replay costs nothing."""
     if options.cache_dir is None or plan.producer.kind != "live":
         return None
-    p = plan.producer
+    return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint)
+
+
+def answer_cache(options: Options, model: str, mode: str, host: str) -> cache.AnswerCache:
+    """Where a live run with these settings keeps its answers (``batch collect`` stores there)."""
+    assert options.cache_dir is not None
     return cache.AnswerCache(
-        options.cache_dir,
-        model=p.model,
-        mode=p.mode,
-        endpoint=p.endpoint,
-        chunk_chars=options.chunk_chars,
-        max_retries=options.max_retries,
+        options.cache_dir, model=model, mode=mode, endpoint=host, chunk_chars=options.chunk_chars, max_retries=options.max_retries
     )
 
 

@@ -87,6 +87,9 @@ def approx_tokens(text: str) -> int:
 
 
 class ReferenceServer:
+    batch = None
+    """The Batch API's endpoints, once ``tests/batch_api.attach`` gives them (else 404)."""
+
     def __init__(
         self,
         annotations: Path = ANNOTATIONS,
@@ -280,19 +283,37 @@ class ReferenceServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("content-length") or 0)
-                try:
-                    body = json.loads(self.rfile.read(length) or b"{}")
-                except ValueError:
-                    return self._send(400, _error("request body is not JSON"), {})
+                raw = self.rfile.read(length)
+                if self._batch("POST", raw):
+                    return None
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self._send(404, _error(f"no route {self.path}"), {})
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    return self._send(400, _error("request body is not JSON"), {})
                 self._send(*server.answer(body))
 
-            def _send(self, status: int, data: dict, headers: dict) -> None:
-                raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            def do_GET(self):  # noqa: N802
+                if not self._batch("GET", b""):
+                    self._send(404, _error(f"no route {self.path}"), {})
+
+            def do_DELETE(self):  # noqa: N802
+                if not self._batch("DELETE", b""):
+                    self._send(404, _error(f"no route {self.path}"), {})
+
+            def _batch(self, method: str, raw: bytes) -> bool:
+                """Answered a Batch API route (tests/batch_api.py)."""
+                routed = server.batch.route(method, self.path, self.headers, raw) if server.batch else None
+                if routed:
+                    self._send(*routed)
+                return routed is not None
+
+            def _send(self, status: int, data: dict | bytes, headers: dict) -> None:
+                raw = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode("utf-8")
+                headers = {"content-type": "application/json", **headers}
                 try:
                     self.send_response(status)
-                    self.send_header("content-type", "application/json")
                     self.send_header("content-length", str(len(raw)))
                     for name, value in headers.items():
                         self.send_header(name, value)

@@ -228,9 +228,41 @@ def _mentions(text: str, actor: Actor) -> int:
 
 
 def _extract_part(run: _Run, part: chunks.Part, total_parts: int) -> dict[str, list]:
-    prompt = extraction_prompt(run.article, part.text, part=(part.start, total_parts) if total_parts > 1 else None)
-    draft = run.ask(prompt.messages, ExtractionDraft, checks.validator(part.text), len(part.text))
+    request = part_request(run.article, part, total_parts)
+    draft = run.ask(request.messages, ExtractionDraft, request.check, len(part.text))
     return _ground(run.article, draft, part.text, part.start)
+
+
+@dataclass(frozen=True)
+class PartRequest:
+    """The first extraction request for one part of an article, as a run sends and checks it."""
+
+    article: Article
+    part: chunks.Part
+    index: int
+    """Which part (0-based) of the article's split at the run's ``chunk_chars``."""
+    messages: list[dict[str, str]]
+    check: Any
+    """The validation context's check: the part's text, for the reask validators."""
+
+
+def part_request(article: Article, part: chunks.Part, total_parts: int, index: int = 0) -> PartRequest:
+    prompt = extraction_prompt(article, part.text, part=(part.start, total_parts) if total_parts > 1 else None)
+    return PartRequest(article, part, index, prompt.messages, checks.validator(part.text))
+
+
+def first_requests(article: Article, chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS) -> list[PartRequest]:
+    """Every part's first request: what ``extract_article`` asks before any reask, split or
+    gleaning (the requests ``summarize batch submit`` sends as a batch)."""
+    parts = chunks.split(article.text, chunk_chars)
+    return [part_request(article, part, len(parts), i) for i, part in enumerate(parts)]
+
+
+def ask_first(client: ModelClient, request: PartRequest, max_retries: int = DEFAULT_MAX_RETRIES) -> ExtractionDraft:
+    """``request`` asked exactly as ``extract_article`` asks it (same messages, schema,
+    validation context, reasks allowed and answer bound), outside any run's budget."""
+    run = _Run(request.article, client, max_retries, TokenBudget())
+    return run.ask(request.messages, ExtractionDraft, request.check, len(request.part.text))
 
 
 def _ground(article: Article, answer: Any, text: str, offset: int, known: set[str] | None = None) -> dict[str, list]:

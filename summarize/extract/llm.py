@@ -108,6 +108,9 @@ class ModelSettings:
     """Told, in one line, about each transport retry before its wait."""
     on_request: Callable[[Usage], None] | None = field(default=None, compare=False)
     """Told what each request cost (one request and its tokens) once it is over."""
+    http_client: Any = field(default=None, compare=False)
+    """The ``openai`` client's HTTP client (default: its own). ``summarize batch`` passes one
+    whose transport answers from the batch, so its answers go through this very path."""
 
 
 @dataclass
@@ -213,7 +216,8 @@ class ModelClient:
     def __init__(self, settings: ModelSettings):
         self.settings = settings
         self._raw = openai.OpenAI(
-            api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0
+            api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0,
+            http_client=settings.http_client,
         )
         mode = MODES[settings.mode]
         self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
