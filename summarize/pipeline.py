@@ -328,7 +328,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             return kept, None, Usage()
         if workers <= 1:
             return sent(index, article)
-        with first.turn(plan.client_for(article).answered):
+        client = plan.client_for(article)
+        with first.turn(client.answered, client.probe):
             return sent(index, article)
 
     def sent(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:

@@ -98,6 +98,7 @@ class ReferenceServer:
         hang_seconds: float = 1.0,
         latency: float = 0.0,
         pause_ms: int = 400,
+        list_models: bool = True,
     ):
         self.annotations = annotations
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
@@ -113,6 +114,10 @@ class ReferenceServer:
         self.most_in_flight = 0
         """The most requests it was answering at once (the client's concurrency, seen from here)."""
         """(time.monotonic() on arrival, fault) of every article request."""
+        self.list_models = list_models
+        """Whether ``GET /v1/models`` is a route (not every compatible server has it)."""
+        self.model_lists = 0
+        """``GET /v1/models`` requests answered."""
         self.requests: list[dict] = []
         self.served: list[tuple[str, str | None]] = []
         """(article id, fault or None) for every request, in order."""
@@ -147,6 +152,17 @@ class ReferenceServer:
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+    def models(self) -> tuple[int, dict, dict]:
+        """``GET /v1/models``: the served model, at once (no latency: nothing is generated).
+        A server given an ``auth`` fault refuses the key here too, as an endpoint does."""
+        if not self.list_models:
+            return 404, _error("no route /v1/models"), {}
+        with self._lock:
+            self.model_lists += 1
+        if any(f.startswith("auth") for faults in self.faults.values() for f in faults):
+            return 401, _error("invalid api key", "invalid_api_key"), {}
+        return 200, {"object": "list", "data": [{"id": "reference-annotations", "object": "model", "owned_by": "tests"}]}, {}
 
     def _answer(self, body: dict, arrived: float) -> tuple[int, dict, dict]:
         if self.latency:
@@ -295,6 +311,8 @@ class ReferenceServer:
                 self._send(*server.answer(body))
 
             def do_GET(self):  # noqa: N802
+                if self.path.rstrip("/").endswith("/models"):
+                    return self._send(*server.models())
                 if not self._batch("GET", b""):
                     self._send(404, _error(f"no route {self.path}"), {})
 

@@ -194,3 +194,25 @@ def test_the_thread_told_to_wait_is_not_made_to_wait_twice_but_the_others_are():
     other.start()
     other.join()
     assert clock.slept == [5.0]
+
+
+def first_arrivals(tmp_path, **server):
+    folder, annotations, _ = articles(tmp_path, 16)
+    with ReferenceServer(annotations=annotations, latency=0.3, **server) as ref:
+        options = pipeline.Options(folder=folder, model=MODEL, base_url=ref.base_url, concurrency=8, summary=False, link_model=False)
+        result = pipeline.brief_folder(options, env={})
+        arrivals, lists = sorted(t for t, _ in ref.arrivals), ref.model_lists
+    assert not result.brief.failed and len(result.brief.articles) == 16
+    return [t - arrivals[0] for t in arrivals[:8]], lists
+
+
+def test_an_endpoint_that_lists_its_models_gets_every_worker_at_once(tmp_path):
+    starts, lists = first_arrivals(tmp_path)
+    assert lists == 1  # asked once, before the first article
+    assert max(starts) < 0.25  # all eight sent before the first answer (0.3 s) could be back
+
+
+def test_without_a_model_list_the_first_article_tries_the_endpoint_alone(tmp_path):
+    starts, lists = first_arrivals(tmp_path, list_models=False)
+    assert lists == 0
+    assert starts[1] >= 0.25  # the second request waited for the first answer

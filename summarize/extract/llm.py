@@ -372,6 +372,19 @@ class ModelClient:
             self._pause.hold(wait)  # every thread's next request waits with this one
         return wait
 
+    def probe(self) -> bool:
+        """Whether the endpoint lists its models (``GET /models``, no retry, at most 10 s):
+        then it is up and takes the key, and it counts as having answered, so that a pool
+        does not try it with one article first.  Anything else (nothing listening, a refused
+        key, no such route) changes nothing: the first article finds out, as without it."""
+        try:
+            self._raw.with_options(timeout=min(self.settings.timeout, 10.0), max_retries=0).models.list()
+        except openai.APIError:
+            return False
+        self.reached.set()
+        self.answered.set()
+        return True
+
     # ------------------------------------------------------------------ structured answers
 
     def structured(

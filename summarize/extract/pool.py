@@ -109,15 +109,21 @@ def serialised(callbacks: T) -> T:
 class FirstContact:
     """Until the endpoint has answered a request with success, one article at a time tries
     it: nothing listening there, or a refused key, is found out by one article, and the
-    others are never started."""
+    others are never started.  Before that, the first article to need the endpoint asks it
+    to list its models (``probe``, once): an endpoint that does is known to answer, and
+    every worker starts at once instead of waiting for that article's first answer."""
 
     def __init__(self) -> None:
         self._turn = threading.Condition()
         self._trying = False
+        self._probed = False
 
     @contextmanager
-    def turn(self, answered: threading.Event) -> Iterator[None]:
+    def turn(self, answered: threading.Event, probe: Callable[[], object] | None = None) -> Iterator[None]:
         with self._turn:
+            if probe is not None and not self._probed and not answered.is_set():
+                self._probed = True
+                probe()  # the others wait for it here: at most a few seconds, once
             while self._trying and not answered.is_set():
                 self._turn.wait(0.05)
             trying = self._trying = not answered.is_set()
