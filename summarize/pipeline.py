@@ -317,8 +317,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     store = _cache(options, plan)
     stop = _pool.Stop()
     first = _pool.FirstContact()
-    workers = options.concurrency if plan.producer.kind == "live" else 1
-    """Recording and replay go one article at a time: vcrpy's cassettes patch globally."""
+    workers = _workers(options, plan)
     total = len(loaded.articles)
 
     def one(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
@@ -601,10 +600,17 @@ def _extract_one(
     if store is not None:
         client = store.client(article.id, client)  # type: ignore[assignment]
     path = plan.cassette_for(article)
-    workers = options.concurrency if plan.producer.kind == "live" else 1
+    workers = _workers(options, plan)
     return _recorded(
         plan, path, lambda: extract.extract_article(article, client, options.max_retries, options.chunk_chars, budget, workers)
     )
+
+
+def _workers(options: Options, plan: _Plan) -> int:
+    """Articles, and parts of one article, asked for at once: ``--concurrency`` on a live
+    run; recording and replay go one at a time (vcrpy's cassettes patch the HTTP client
+    for the whole process)."""
+    return options.concurrency if plan.producer.kind == "live" else 1
 
 
 def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:

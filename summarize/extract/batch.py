@@ -354,6 +354,8 @@ def _take_all(job: Job, state: BatchState) -> Collected:
     store = pipeline.answer_cache(options, job.model, job.mode, redact.host(job.base_url))
     articles = {a.id: a for a in _articles(options)}
     settings = ModelSettings(model=job.model, mode=job.mode, base_url=None, api_key="batch", max_output_tokens=job.max_output_tokens)  # type: ignore[arg-type]
+    requests: dict[str, list[extract.PartRequest]] = {}
+    """Each article's first requests, made when its first line is taken."""
     out = Collected(job, state)
     for cid, line in results.items():
         usage = ((line.get("response") or {}).get("body") or {}).get("usage") if isinstance(line.get("response"), dict) else None
@@ -367,7 +369,10 @@ def _take_all(job: Job, state: BatchState) -> Collected:
                     out.online.append((where.path, done[cid]))
                 continue
             if cid in results:
-                why = _take(results[cid], where, articles.get(where.article), submitted.get(cid), store, settings, job)
+                article = articles.get(where.article)
+                if article is not None and article.id not in requests:
+                    requests[article.id] = extract.first_requests(article, job.chunk_chars)  # once per article, not per part
+                why = _take(results[cid], where, article, requests.get(where.article, []), submitted.get(cid), store, settings, job)
             else:
                 why = "no answer in the batch's files" + (f" (the batch {state.status})" if state.status in ENDED else "")
             out.stored += why is None
@@ -380,7 +385,14 @@ def _take_all(job: Job, state: BatchState) -> Collected:
 
 
 def _take(
-    line: dict, where: Line, article: Article | None, submitted: dict | None, store: cache.AnswerCache, settings: ModelSettings, job: Job
+    line: dict,
+    where: Line,
+    article: Article | None,
+    requests: list[extract.PartRequest],
+    submitted: dict | None,
+    store: cache.AnswerCache,
+    settings: ModelSettings,
+    job: Job,
 ) -> str | None:
     """Why this line's answer is not stored (None: it is)."""
     response = line.get("response") if isinstance(line.get("response"), dict) else {}
@@ -389,7 +401,6 @@ def _take(
         return f"the batch answered with an error: {_error_text(line)}"
     if article is None:
         return "the article is no longer in the folder, or has changed"
-    requests = extract.first_requests(article, job.chunk_chars)
     if submitted is None or where.part >= len(requests):
         return "the request is not in the job's input file"
     replay = Replay(submitted, body)

@@ -231,7 +231,6 @@ class ModelClient:
         """The endpoint has answered (any HTTP status)."""
         self.answered = threading.Event()
         """The endpoint has answered a request with success: a key it accepts, a model it serves."""
-        """Whether the endpoint has ever answered (any HTTP status)."""
 
     # ------------------------------------------------------------------ transport
 
@@ -261,14 +260,6 @@ class ModelClient:
                 choice.message.content = f"(an answer of {len(choice.message.content):,} characters: {unreadable})"
         return response
 
-    @property
-    def _tally(self) -> Usage:
-        return self._call.tally
-
-    @property
-    def _answers(self) -> int:
-        return self._call.answers
-
     def _only_last_reask(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """A reask sends the first request's messages unchanged (the prompt, the article: a
         prefix an endpoint can cache) and then only the last answer with its problems.
@@ -295,13 +286,13 @@ class ModelClient:
     def _request(self, *args: Any, **kwargs: Any) -> Any:
         """One HTTP request, in a slot; a pause it calls for is set before the slot is freed,
         so no waiting thread can slip a request in between."""
-        self._tally.requests += 1
+        self._call.tally.requests += 1
         try:
             raw = self._raw.chat.completions.with_raw_response.create(*args, **kwargs)
             response = raw.parse()
         except BaseException as err:
             if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
-                self._tally.abandoned += 1  # the server may still be generating: its tokens are unknown
+                self._call.tally.abandoned += 1  # the server may still be generating: its tokens are unknown
             if isinstance(err, openai.APIStatusError):
                 self.reached.set()
             if _rate_limited(err):
@@ -314,8 +305,8 @@ class ModelClient:
         self._slow_down(raw.headers)
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
-        self._tally.prompt_tokens += prompt
-        self._tally.completion_tokens += completion
+        self._call.tally.prompt_tokens += prompt
+        self._call.tally.completion_tokens += completion
         self._report(Usage(requests=1, prompt_tokens=prompt, completion_tokens=completion))
         return response
 
@@ -338,7 +329,7 @@ class ModelClient:
             self.settings.on_request(cost)
 
     def _count_retry(self, state: RetryCallState) -> None:
-        self._tally.transport_retries += 1
+        self._call.tally.transport_retries += 1
         if self.settings.on_retry and state.outcome is not None and state.next_action is not None:
             why = _api_error_message(state.outcome.exception(), self.settings.timeout)
             self.settings.on_retry(
@@ -416,7 +407,7 @@ class ModelClient:
             cause = err.__cause__
             if isinstance(cause, (_Truncated, _Refused, openai.APIError)) or err.last_completion is None:
                 raise self._error(cause or err) from err
-            attempts = err.n_attempts or self._answers
+            attempts = err.n_attempts or self._call.answers
             try:
                 value = _parse_completion(err.last_completion, response_model, self.settings.mode)
             except (ValidationError, ValueError) as parse_err:
@@ -430,13 +421,13 @@ class ModelClient:
             return Answer(value, attempts, self._usage())
         except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
             raise self._error(err) from err
-        return Answer(value, self._answers, self._usage())
+        return Answer(value, self._call.answers, self._usage())
 
     def _usage(self) -> Usage:
-        return self._tally.model_copy(update={"reasks": max(self._answers - 1, 0)})
+        return self._call.tally.model_copy(update={"reasks": max(self._call.answers - 1, 0)})
 
     def _error(self, err: BaseException) -> ModelError:
-        usage, attempts = self._usage(), self._answers
+        usage, attempts = self._usage(), self._call.answers
         if isinstance(err, _Truncated):
             return TruncatedAnswer(str(err), attempts, usage, err.cut_at)
         if isinstance(err, _Refused):
