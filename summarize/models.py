@@ -14,6 +14,7 @@ Two layers:
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date as Date
 from typing import Any, Callable, Literal
 
@@ -96,12 +97,18 @@ class StanceDraft(_Quoted, StanceFields):
     pass
 
 
+CHECKS: ContextVar[dict[str, Any] | None] = ContextVar("checks", default=None)
+"""The validation context of the answer being parsed in this thread, when it cannot be passed
+to pydantic directly: instructor renders every message as a template when it is given a
+context, and an article's text is not a template."""
+
+
 class _Checked(_Strict):
     @model_validator(mode="after")
     def _run_context_check(self, info: ValidationInfo):
         # The extraction stage passes its checks in the validation context, so a failure
         # becomes a validation error and the model is asked again (a reask).
-        check: Callable[[Any], None] | None = (info.context or {}).get("check")
+        check: Callable[[Any], None] | None = (info.context or CHECKS.get() or {}).get("check")
         if check is not None:
             check(self)
         return self

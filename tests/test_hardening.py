@@ -263,6 +263,38 @@ def test_no_fence_can_be_closed_in_any_case_in_any_prompt(seed_articles):
     assert len(re.findall(r"</brief\s*>", user, re.I)) == 1 and len(re.findall(r"<brief\b", user, re.I)) == 1
 
 
+TEMPLATE_SYNTAX = "Fans sang {{ 7*7 }} and {% if goal %}, wrote {# and {{ cycler.__init__ }} on a banner.\n"
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "tools", "md_json"])
+def test_template_syntax_in_an_article_reaches_the_model_as_written(tmp_path, mode):
+    """The request carries the article exactly as the prompt holds it: nothing in it is run as
+    a template on its way out (an error there would lose the article; a value, change it)."""
+    from synthetic import write_article
+
+    from summarize.extract.prompting import extraction_prompt
+
+    annotations = tmp_path / "annotations"
+    path, first_id = write_article(tmp_path / "week", annotations, "a.txt", paragraphs=3)
+    path.write_bytes(path.read_bytes() + TEMPLATE_SYNTAX.encode("utf-8"))
+    article = load_article(path)
+    (annotations / f"{first_id}.json").rename(annotations / f"{article.id}.json")
+    with ReferenceServer(annotations=annotations) as server:
+        result = pipeline.brief_folder(
+            pipeline.Options(
+                folder=path.parent, model="reference-annotations", base_url=server.base_url, mode=mode,
+                summary=False, link_model=False,
+            ),
+            env={},
+        )
+        sent = [m["content"] for m in server.requests[0]["messages"]]
+    assert not result.brief.failed
+    assert [len(result.brief.articles), len(result.brief.figures)] == [1, 3]
+    system, user = (m["content"] for m in extraction_prompt(article).messages)
+    assert sent[0].startswith(system) and sent[1].startswith(user)  # md_json: instructor appends its own instructions
+    assert TEMPLATE_SYNTAX.strip() in user
+
+
 # --------------------------------------------------------------------------- 6. exhausting inputs
 
 

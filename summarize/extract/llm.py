@@ -57,6 +57,7 @@ from instructor.core import Instructor, InstructorError, InstructorRetryExceptio
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from summarize import models
 from summarize.extract import bounds, screen
 from summarize.extract.endpoint import is_local
 from summarize.models import Usage
@@ -394,15 +395,7 @@ class ModelClient:
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
-            value, _ = self._client.chat.completions.create_with_completion(
-                model=self.settings.model,
-                messages=messages,
-                response_model=_prepared(response_model),
-                max_retries=max_retries,
-                temperature=0,
-                max_tokens=bounds.output_limit(response_model, source_chars, self.settings.max_output_tokens),
-                context=context,
-            )
+            value = self._ask(messages, response_model, context, max_retries, source_chars)
         except InstructorRetryException as err:
             cause = err.__cause__
             if isinstance(cause, (_Truncated, _Refused, openai.APIError)) or err.last_completion is None:
@@ -422,6 +415,26 @@ class ModelClient:
         except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
             raise self._error(err) from err
         return Answer(value, self._call.answers, self._usage())
+
+    def _ask(self, messages: list[dict[str, str]], response_model: type[T], context: dict[str, Any], max_retries: int, source_chars: int) -> T:
+        """instructor's reask loop, with ``context`` as the answers' validation context.
+
+        Not instructor's ``context=``: given one, it renders every message as a Jinja template,
+        and an article is not a template (``{{`` in its text would be evaluated, ``{#`` would
+        end the run)."""
+        checks = models.CHECKS.set(context)
+        try:
+            value, _ = self._client.chat.completions.create_with_completion(
+                model=self.settings.model,
+                messages=messages,
+                response_model=_prepared(response_model),
+                max_retries=max_retries,
+                temperature=0,
+                max_tokens=bounds.output_limit(response_model, source_chars, self.settings.max_output_tokens),
+            )
+            return value
+        finally:
+            models.CHECKS.reset(checks)
 
     def _usage(self) -> Usage:
         return self._call.tally.model_copy(update={"reasks": max(self._call.answers - 1, 0)})
