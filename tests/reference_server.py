@@ -140,15 +140,21 @@ class ReferenceServer:
 
     # ------------------------------------------------------------------ answering
 
-    def answer(self, body: dict) -> tuple[int, dict, dict]:
-        """Status, JSON body and extra headers for one chat completion request."""
+    def answer(self, body: dict, arrived: float | None = None) -> tuple[int, dict, dict]:
+        """Status, JSON body and extra headers for one chat completion request, ``latency``
+        seconds after it ``arrived`` (time.monotonic(); default: now): making the answer is
+        part of that time, as a model's generating is part of an endpoint's."""
+        arrived = time.monotonic() if arrived is None else arrived
         with self._lock:
             self.requests.append(body)
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        arrived = time.monotonic()
         try:
-            return self._answer(body, arrived)
+            reply = self._answer(body, arrived)
+            left = self.latency - (time.monotonic() - arrived)
+            if left > 0:
+                time.sleep(left)
+            return reply
         finally:
             with self._lock:
                 self.in_flight -= 1
@@ -165,8 +171,6 @@ class ReferenceServer:
         return 200, {"object": "list", "data": [{"id": "reference-annotations", "object": "model", "owned_by": "tests"}]}, {}
 
     def _answer(self, body: dict, arrived: float) -> tuple[int, dict, dict]:
-        if self.latency:
-            time.sleep(self.latency)
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
         brief = _BRIEF.search(prompt)
         if brief:
@@ -298,6 +302,7 @@ class ReferenceServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
+                arrived = time.monotonic()
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 if self._batch("POST", raw):
@@ -308,7 +313,7 @@ class ReferenceServer:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     return self._send(400, _error("request body is not JSON"), {})
-                self._send(*server.answer(body))
+                self._send(*server.answer(body, arrived))
 
             def do_GET(self):  # noqa: N802
                 if self.path.rstrip("/").endswith("/models"):
