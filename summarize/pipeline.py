@@ -366,7 +366,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         progress.finished(index, total, article, result, None)
         return result, None, result.usage
 
-    outcomes = _pool.each(one, loaded.articles, workers)
+    outcomes = _pool.each(one, loaded.articles, _article_threads(options, workers))
     extractions = [e for e, _, _ in outcomes if e is not None]
     failures: list[ExtractionFailure] = list(loaded.failures) + [f for _, f, _ in outcomes if f is not None]
     usage = Usage()
@@ -611,6 +611,18 @@ def _workers(options: Options, plan: _Plan) -> int:
     run; recording and replay go one at a time (vcrpy's cassettes patch the HTTP client
     for the whole process)."""
     return options.concurrency if plan.producer.kind == "live" else 1
+
+
+def _article_threads(options: Options, workers: int) -> int:
+    """Articles under way at once: the request slots (``workers``) and as many again, so that
+    when an answer comes back the next article's request is already built and takes the freed
+    slot at once.  Building a request and checking an answer take the interpreter in turn;
+    with one thread a slot, a slot stays idle while its thread checks the answer it got and
+    builds the next request.  Not with ``--max-tokens``: an article started waits with its
+    request built, and would send it after the budget was spent."""
+    if workers <= 1 or options.max_tokens is not None:
+        return workers
+    return 2 * workers
 
 
 def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:

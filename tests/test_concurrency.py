@@ -216,3 +216,90 @@ def test_without_a_model_list_the_first_article_tries_the_endpoint_alone(tmp_pat
     starts, lists = first_arrivals(tmp_path, list_models=False)
     assert lists == 0
     assert starts[1] >= 0.25  # the second request waited for the first answer
+
+
+def free_slots(client: ModelClient) -> int:
+    taken = 0
+    while client._slots.acquire(blocking=False):
+        taken += 1
+    for _ in range(taken):
+        client._slots.release()
+    return taken
+
+
+def in_thread(call):
+    """``call()`` in a new thread: what it returned or raised."""
+    out = []
+
+    def run():
+        try:
+            out.append(call())
+        except Exception as err:  # noqa: BLE001 (each way a call can end)
+            out.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    return out[0] if out else TimeoutError("still waiting: for a slot nobody freed?")
+
+
+def test_every_request_slot_is_free_again_whatever_became_of_the_requests(tmp_path):
+    """A slot is taken as a request goes out and freed when its call is over: after answers,
+    reasks, refusals, 429s, 500s, timeouts and the model list, all of them are free."""
+    folder, annotations, ids = articles(tmp_path, 6)
+    faults = {ids[0]: ["429_short"], ids[1]: ["500", "500"], ids[2]: ["bad_quote"], ids[3]: ["hang"], ids[4]: ["auth_always"]}
+    with ReferenceServer(annotations=annotations, faults=faults, hang_seconds=0.5) as server:
+        settings = ModelSettings(
+            model=MODEL, mode="tools", base_url=server.base_url, api_key="k", concurrency=3, sleep=lambda s: None,
+            timeout=0.2, transport_retries=1,
+        )
+        client = ModelClient(settings)
+        assert in_thread(client.probe) is False  # the auth fault refuses the key on /models too
+        assert free_slots(client) == 3
+        outcomes = []
+        for path in sorted(folder.iterdir()):  # each in a thread of its own, which a slot it kept would outlive
+            outcome = in_thread(lambda: extract_article(load_article(path), client))
+            outcomes.append(type(outcome).__name__)
+        assert free_slots(client) == 3, outcomes
+    # After a 429, out of retries on 500s, after a reask, timed out, refused, answered.
+    assert outcomes == ["ArticleExtraction", "ModelError", "ArticleExtraction", "ModelError", "KeyRefused", "ArticleExtraction"]
+
+
+def test_while_an_answer_is_checked_the_next_articles_request_is_already_out(tmp_path, monkeypatch):
+    """Articles under way outnumber the request slots: a slot freed by an answer is taken at
+    once by a request built meanwhile, not after the answer's checks."""
+    from summarize.extract import article as article_module
+
+    grounded = article_module._ground
+
+    def slow_ground(*args, **kwargs):
+        time.sleep(0.4)  # checks that take a while (sleeping, so the other threads run)
+        return grounded(*args, **kwargs)
+
+    monkeypatch.setattr(article_module, "_ground", slow_ground)
+    folder, annotations, _ = articles(tmp_path, 4)
+    _, most, arrivals = brief(folder, annotations, 2, latency=0.2)
+    starts = sorted(t for t, _ in arrivals)
+    assert most == 2
+    # The third request went out when the first answer came back (0.2 s), not once it was checked (0.6 s).
+    assert starts[2] - starts[0] < 0.45
+
+
+def test_with_a_token_budget_no_article_waits_with_its_request_built(tmp_path):
+    live = pipeline.Options(folder=tmp_path, concurrency=8)
+    assert pipeline._article_threads(live, 8) == 16
+    assert pipeline._article_threads(pipeline.Options(folder=tmp_path, concurrency=8, max_tokens=10_000), 8) == 8
+    assert pipeline._article_threads(live, 1) == 1  # recording and replay: one at a time
+
+
+def test_the_interpreter_hands_over_quickly_while_workers_run_and_as_before_after(tmp_path):
+    import sys
+
+    folder, annotations, _ = articles(tmp_path, 3)
+    before, during = sys.getswitchinterval(), []
+    with ReferenceServer(annotations=annotations) as server:
+        progress = pipeline.Progress(finished=lambda *_: during.append(sys.getswitchinterval()))
+        options = pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, concurrency=4, summary=False, link_model=False)
+        pipeline.brief_folder(options, env={}, progress=progress)
+    assert during and max(during) <= 0.001 < before
+    assert sys.getswitchinterval() == before

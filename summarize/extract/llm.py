@@ -217,9 +217,11 @@ class _Call(threading.local):
 class ModelClient:
     def __init__(self, settings: ModelSettings):
         self.settings = settings
+        http = settings.http_client or openai.DefaultHttpxClient()
+        hooks = http.event_hooks
+        http.event_hooks = {**hooks, "request": [*hooks.get("request", []), self._take_slot]}
         self._raw = openai.OpenAI(
-            api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0,
-            http_client=settings.http_client,
+            api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0, http_client=http
         )
         mode = MODES[settings.mode]
         self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
@@ -227,6 +229,8 @@ class ModelClient:
         self._pause = _Pause(settings.sleep)
         self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
         """The one place that bounds the requests in flight (``--concurrency``)."""
+        self._holding = threading.local()
+        """Whether this thread's request holds a slot."""
         self._local = is_local(settings.base_url)
         self.reached = threading.Event()
         """The endpoint has answered (any HTTP status)."""
@@ -280,9 +284,27 @@ class ModelClient:
         return {**kwargs, "messages": messages[:prefix] + messages[answers[-1] :]}
 
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
-        with self._slots:
-            self._pause.wait_turn()
-            return self._request(*args, **kwargs)
+        try:
+            raw = self._request(*args, **kwargs)
+        finally:
+            self._free_slot()
+        return self._parsed(raw)
+
+    def _take_slot(self, request: Any) -> None:
+        """The HTTP client's hook before a request's bytes go out: it takes a request slot
+        (and waits out any pause) only once the SDK has built it, so that a slot is held for
+        the exchange and not while the interpreter, shared with the threads checking answers,
+        builds the request.  The slot is freed when the call is over (:meth:`_free_slot`)."""
+        if getattr(self._holding, "slot", False):
+            return  # a redirect of a request that holds one
+        self._slots.acquire()
+        self._holding.slot = True
+        self._pause.wait_turn()
+
+    def _free_slot(self) -> None:
+        if getattr(self._holding, "slot", False):
+            self._holding.slot = False
+            self._slots.release()
 
     def _request(self, *args: Any, **kwargs: Any) -> Any:
         """One HTTP request, in a slot; a pause it calls for is set before the slot is freed,
@@ -290,7 +312,6 @@ class ModelClient:
         self._call.tally.requests += 1
         try:
             raw = self._raw.chat.completions.with_raw_response.create(*args, **kwargs)
-            response = raw.parse()
         except BaseException as err:
             if isinstance(err, (openai.APITimeoutError, KeyboardInterrupt)):
                 self._call.tally.abandoned += 1  # the server may still be generating: its tokens are unknown
@@ -302,8 +323,12 @@ class ModelClient:
             raise
         self.reached.set()
         self.answered.set()
-        self._call.answers += 1
         self._slow_down(raw.headers)
+        return raw
+
+    def _parsed(self, raw: Any) -> Any:
+        response = raw.parse()
+        self._call.answers += 1
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
         self._call.tally.prompt_tokens += prompt
@@ -373,6 +398,8 @@ class ModelClient:
             self._raw.with_options(timeout=min(self.settings.timeout, 10.0), max_retries=0).models.list()
         except openai.APIError:
             return False
+        finally:
+            self._free_slot()
         self.reached.set()
         self.answered.set()
         return True
