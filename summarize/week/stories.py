@@ -138,15 +138,18 @@ def _cluster(features: _Features, component: list[int]) -> list[Group]:
     """Average-link clustering of one component (indexes into the inputs)."""
     if len(component) == 1:
         return [Group(component, component[0])]
-    from sklearn.cluster import AgglomerativeClustering
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
 
     sim = features.rows(component, component)
-    labels = AgglomerativeClustering(
-        n_clusters=None,
-        metric="precomputed",
-        linkage="average",
-        distance_threshold=1 - MIN_SIMILARITY,
-    ).fit_predict(1 - sim)
+    distance = 1 - sim
+    np.fill_diagonal(distance, 0.0)
+    # Groups are joined while their average distance is below 1 - MIN_SIMILARITY (scipy's
+    # cut keeps distances up to t, hence the largest float below it).  scipy's hierarchy
+    # rather than scikit-learn's clustering, whose import alone took a quarter of a second.
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=np.nextafter(1 - MIN_SIMILARITY, 0), criterion="distance")
     members: dict[int, list[int]] = {}
     for local, label in enumerate(labels):
         members.setdefault(int(label), []).append(local)
