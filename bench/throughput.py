@@ -11,7 +11,8 @@ the CPU and memory the pipeline itself costs per article.
    article, and the ratio to that bound (goal: at most 1.2) of the time until the last
    article's answer was in, and of the whole run (which adds the merge, the stories and
    the links by rule).  One article is briefed first, untimed: imports and first-use set-up
-   are paid once per process, not per week.
+   are paid once per process, not per week; then what is alive is left out of garbage
+   collection, as the summarize command does once its modules are imported.
 2. Briefs ``--cpu-articles`` such articles against the server answering at once and prints
    the CPU seconds per article (this process: the client, the checks, grounding, the merge)
    and the peak memory (this process's peak resident set).
@@ -20,6 +21,7 @@ the CPU and memory the pipeline itself costs per article.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import re
 import resource
@@ -114,6 +116,7 @@ def main() -> None:
         warm, warm_annotations = Path(tmp) / "warm", Path(tmp) / "warm-annotations"
         write_week(warm, warm_annotations, 1)
         run(warm, warm_annotations, 0.0, 1)  # imports and first-use set-up, not timed below
+        gc.freeze()  # as the summarize command does once its modules are imported (summarize.cli.main)
 
         folder, annotations = Path(tmp) / "week", Path(tmp) / "annotations"
         write_week(folder, annotations, args.articles)

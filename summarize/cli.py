@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import Enum
@@ -357,6 +358,9 @@ def schemas(
 
 
 def main() -> None:
+    # What is alive once the command's modules are imported lives as long as the process:
+    # full garbage collections leave it out (walking it took about 0.2 s, mid-run, each time).
+    gc.freeze()
     app()
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 
 import jsonschema
 import pytest
@@ -134,3 +135,18 @@ def test_quiet_replay_prints_nothing_but_the_brief_says_where_answers_came_from(
     assert result.exit_code == EXIT_OK and result.stderr == ""
     assert "not a model's output" in result.stdout
     assert "replaying recorded answers" in run("brief", SEEDS).stderr
+
+
+def test_the_command_leaves_its_imported_modules_out_of_garbage_collection(monkeypatch):
+    import gc
+
+    from summarize import cli
+
+    monkeypatch.setattr(sys, "argv", ["summarize", "--help"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+        assert gc.get_freeze_count() > 10_000  # the modules' objects, not collected again mid-run
+    finally:
+        gc.unfreeze()
