@@ -12,6 +12,23 @@ FIXTURES = TESTS / "fixtures"
 """Dated test fixtures (invented articles): windows, stories, history."""
 sys.path.insert(0, str(TESTS))
 
+BBC_WEEK = ROOT.parent / "shared" / "corpus" / "bbc-week"
+
+
+def texts_to_scan(pieces: list[str], gaps: list[str], seed: int, count: int = 3000) -> list[str]:
+    """Every article text the tests have (seeds, the BBC week, the fixtures), then ``count``
+    strings of 1-12 random ``pieces`` joined by random ``gaps``: inputs for checking a fast
+    scanner against the plain one."""
+    import random
+
+    files = [*SEEDS.glob("*"), *BBC_WEEK.rglob("*"), *TESTS.rglob("*.txt")]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in files if p.is_file() and p.suffix in {".txt", ".md", ".html"}]
+    rng = random.Random(seed)
+    for _ in range(count):
+        texts.append("".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(1, 12))))
+    return texts
+
+
 SEED_000 = "d65e5dc1fb20acba"
 SEED_002 = "42f8f2734c696a33"
 

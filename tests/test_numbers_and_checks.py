@@ -94,3 +94,31 @@ def test_a_figure_of_one_is_stated_by_the_word_one_in_its_quote():
     assert supports(1, "decades", "this bill will take a decade to come into full effect")
     assert not supports(1, "decades", "this bill will take a year")
     assert not supports(1, "years", "someone said")
+
+
+def _texts_to_scan():
+    """Every article the tests have, and strings made of what numbers are written with."""
+    from conftest import texts_to_scan
+
+    from summarize import lang
+
+    language, n = lang.load(), lang.load().numbers
+    pieces = [
+        *n["units"], *n["tens"], *n["scales"], *n["suffixes"], *n["fractions"], *n["articles"], n["one"], n["half"],
+        *n["percent"], n["and"], n["of"], *language.currency_symbols, *language.currency_codes, *language.currency_words,
+        *language.months[:3], "1", "8,000", "1.5", "2024", "30", "4:50", "G7", "%", "-", ",", ".", "'", "x", "ſix",
+        "TWENTY", "Million", "US$5", "R500", "€2bn", "5k", "1950s", "A", "An",
+    ]  # fmt: skip
+    return texts_to_scan(pieces, ["", " ", " ", "  ", "-", "\n"], seed=7)
+
+
+def test_scanning_only_where_a_number_can_begin_finds_what_trying_everywhere_finds():
+    from summarize.verify import numbers
+
+    g = numbers._grammar("en", False)
+    comma = numbers._grammar("en", True)
+    texts = _texts_to_scan()
+    assert len(texts) > 3000
+    for text in texts:
+        for grammar in (g, comma):
+            assert [m.span() for m in numbers._matches(grammar, text)] == [m.span() for m in grammar.pattern.finditer(text)], text

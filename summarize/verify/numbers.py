@@ -19,6 +19,7 @@ The words (number words, scales, months, currencies) come from the language's da
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,6 +54,12 @@ class _Grammar:
     count_words: dict[str, float]
     currency: dict[str, str]
     half: str
+    leads: frozenset[str]
+    """Words (case-folded) a number can begin with, when they are a whole word."""
+    glued: tuple[str, ...]
+    """Letters a number can begin with that digits may follow at once (a currency: "R500")."""
+    marks: frozenset[str]
+    """Signs a number can begin with ("$", "€")."""
 
 
 @lru_cache(maxsize=None)
@@ -89,6 +96,9 @@ def _grammar(code: str, decimal_comma: bool) -> _Grammar:
         )(?:(?P<pct>\s?%|\s(?:{_word(n["percent"])})(?!\w))|\s(?P<cur_after>{words_after})(?!\w))?(?![\w])""",
         re.I | re.X,
     )
+    words = [*count_words, *tens, *units, *n["articles"], n["half"], *language.currency_codes]
+    leading = [re.match(r"\w*", w).group(0).casefold() for w in words]  # type: ignore[union-attr]
+    signs = [re.match(r"\w*", w).group(0).casefold() or w[0] for w in language.currency_symbols]  # type: ignore[union-attr]
     return _Grammar(
         pattern=pattern,
         date_before=re.compile(rf"(?:{months})\s*$", re.I),
@@ -102,7 +112,34 @@ def _grammar(code: str, decimal_comma: bool) -> _Grammar:
         count_words=count_words,
         currency={k.casefold(): v for k, v in currency.items()},
         half=n["half"],
+        leads=frozenset(w for w in leading if w),
+        glued=tuple(sorted({w for w in signs if w[0].isalnum()})),
+        marks=frozenset(w for w in signs if not w[0].isalnum()),
     )
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _matches(g: _Grammar, text: str) -> Iterator[re.Match[str]]:
+    """The pattern's matches in ``text``, as ``finditer`` finds them, but tried only where
+    a number can begin (a digit, a number word, an article, a currency): trying the whole
+    pattern at every word was most of the scan's time.  A match never starts inside a
+    word (the pattern's look-behind), so every start is the start of a token."""
+    end = 0
+    for token in _TOKEN.finditer(text):
+        start = token.start()
+        if start < end:
+            continue
+        word = token.group(0)
+        if not (word[0].isdigit() or word in g.marks):
+            folded = word.casefold()
+            if folded not in g.leads and not folded.startswith(g.glued):
+                continue
+        found = g.pattern.match(text, start)
+        if found:
+            end = found.end()
+            yield found
 
 
 def _count(g: _Grammar, word: str, decimal_comma: bool) -> float:
@@ -152,7 +189,7 @@ def scan(text: str, language: str = lang.DEFAULT, decimal_comma: bool | None = N
     comma = lang.load(language).decimal_comma if decimal_comma is None else decimal_comma
     g = _grammar(language, comma)
     found = []
-    for m in g.pattern.finditer(text):
+    for m in _matches(g, text):
         if _is_date_or_time(g, text, m):
             continue
         cur = m.group("cur_before") or m.group("code_before") or m.group("cur_after")

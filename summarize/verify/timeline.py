@@ -37,6 +37,33 @@ _PATTERNS = [
     ("rel", re.compile(r"\b(?P<rel>yesterday|today|last week|last month)\b", re.I)),
 ]
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_LEADS = {
+    "mdy": {*_WEEKDAYS, *_MONTHS},
+    "dmy": set(_WEEKDAYS),  # or the day's digits
+    "md": {"this", "last", "next", *_WEEKDAYS, *_MONTHS},
+    "my": set(_MONTHS),
+    "m": {"in", "at", "early", "late", "since"},
+    "rel": {"yesterday", "today", "last"},
+}
+"""The words (case-folded) each pattern's match begins with: a whole word, as each pattern's
+first word is followed by a space, a comma or a word boundary."""
+_WORD = re.compile(r"\w+")
+
+
+def _matches(kind: str, pattern: re.Pattern[str], words: list[tuple[int, str]], text: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)``, tried only at the words its matches begin with (every
+    match begins a word: the patterns start at a word boundary with a word): trying the
+    patterns at every word was most of this module's time."""
+    leads, digits = _LEADS[kind], kind == "dmy"
+    found: list[re.Match[str]] = []
+    end = 0
+    for start, word in words:
+        if start >= end and (word in leads or (digits and word[0].isdigit())):
+            m = pattern.match(text, start)
+            if m:
+                found.append(m)
+                end = m.end()
+    return found
 
 
 _BOUNDARY = re.compile(r"[.?!] |\n")
@@ -98,8 +125,9 @@ def events(article: Article) -> list[TimelineEvent]:
     taken = _Spans()
     sentences = _Sentences(text)
     found: list[TimelineEvent] = []
+    words = [(w.start(), w.group(0).casefold()) for w in _WORD.finditer(text)]
     for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
+        for m in _matches(kind, pattern, words, text):
             if taken.overlaps(m.start(), m.end()):
                 continue
             s, e = sentences.around(m.start(), m.end())
