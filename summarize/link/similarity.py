@@ -47,10 +47,10 @@ class Vectors:
             return
         vectorizer = TfidfVectorizer(analyzer=content_words, sublinear_tf=True)
         matrix = vectorizer.fit_transform(texts).tocsr()
-        vocabulary = vectorizer.get_feature_names_out()
+        names = vectorizer.get_feature_names_out()[matrix.indices].tolist()
+        weights, bounds = matrix.data.tolist(), matrix.indptr.tolist()
         for i in range(matrix.shape[0]):
-            start, end = matrix.indptr[i], matrix.indptr[i + 1]
-            self.rows[i] = {vocabulary[k]: float(v) for k, v in zip(matrix.indices[start:end], matrix.data[start:end])}
+            self.rows[i] = dict(zip(names[bounds[i] : bounds[i + 1]], weights[bounds[i] : bounds[i + 1]]))
 
     def cosine(self, i: int, j: int) -> float:
         a, b = self.rows[i], self.rows[j]
@@ -75,11 +75,12 @@ class TermIndex:
     def candidates(self, terms: frozenset[str], limit: int | None = _MAX_CANDIDATES) -> list[int]:
         """Items sharing a term, those sharing the most first (ties: earliest first)."""
         counts: Counter[int] = Counter()
-        for term in sorted(terms):
-            posting = self.postings.get(term, set())
-            if len(posting) <= _MAX_SHARED_BY:
+        for term in terms:
+            posting = self.postings.get(term)
+            if posting and len(posting) <= _MAX_SHARED_BY:
                 counts.update(posting)
-        ranked = sorted(counts, key=lambda i: (-counts[i], i))
+        ranked = sorted(counts)
+        ranked.sort(key=counts.__getitem__, reverse=True)  # stable: equal counts stay earliest first
         return ranked[:limit] if limit else ranked
 
 
