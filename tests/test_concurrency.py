@@ -303,3 +303,72 @@ def test_the_interpreter_hands_over_quickly_while_workers_run_and_as_before_afte
         pipeline.brief_folder(options, env={}, progress=progress)
     assert during and max(during) <= 0.001 < before
     assert sys.getswitchinterval() == before
+
+
+def mock_client(handler, concurrency=1, http=None, on_request=None):
+    import httpx2
+
+    http = http or httpx2.Client(transport=httpx2.MockTransport(handler))
+    settings = ModelSettings(
+        model=MODEL, mode="tools", base_url="http://endpoint.invalid/v1", api_key="k", concurrency=concurrency,
+        sleep=lambda s: None, transport_retries=0, on_request=on_request, http_client=http,
+    )
+    return ModelClient(settings), http
+
+
+ANSWER = {
+    "id": "c", "object": "chat.completion", "created": 0, "model": MODEL,
+    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "t", "type": "function", "function": {"name": "FigureGleaning", "arguments": '{"figures": []}'}}]}}],
+}  # fmt: skip
+
+
+def test_no_slot_is_held_while_the_sdk_builds_a_request(monkeypatch):
+    import httpx2
+    import openai
+
+    from summarize.models import FigureGleaning
+
+    free_while_building = []
+    building = openai._base_client.BaseClient._build_request
+
+    def build(self, *args, **kwargs):
+        free_while_building.append(free_slots(client))
+        return building(self, *args, **kwargs)
+
+    monkeypatch.setattr(openai._base_client.BaseClient, "_build_request", build)
+    client, _ = mock_client(lambda request: httpx2.Response(200, json=ANSWER))
+    client.structured([{"role": "user", "content": "hi"}], FigureGleaning, {"check": None}, 0)
+    assert free_while_building == [1]  # the one slot is taken only once the request is built
+
+
+def test_an_answer_the_sdk_cannot_read_is_reported_and_is_not_an_answer():
+    import httpx2
+
+    from summarize.extract.llm import ModelError
+    from summarize.models import FigureGleaning
+
+    reported = []
+    client, _ = mock_client(
+        lambda request: httpx2.Response(200, content=b"{not json", headers={"content-type": "application/json"}),
+        on_request=reported.append,
+    )
+    assert client.probe() is False  # a model list that is not one: as if there were none
+    try:
+        client.structured([{"role": "user", "content": "hi"}], FigureGleaning, {"check": None}, 1)
+    except ModelError:
+        pass
+    assert not client.answered.is_set()  # so the workers still go one at a time
+    assert [r.requests for r in reported] == [1, 1] and free_slots(client) == 1
+
+
+def test_a_client_sharing_an_http_client_never_takes_the_others_slots():
+    import httpx2
+
+    from summarize.models import FigureGleaning
+
+    first, http = mock_client(lambda request: httpx2.Response(200, json=ANSWER))
+    second, _ = mock_client(None, http=http)
+    assert in_thread(lambda: second.structured([{"role": "user", "content": "hi"}], FigureGleaning, {"check": None}, 0)).attempts == 1
+    assert free_slots(first) == 1 and free_slots(second) == 1
+    assert in_thread(lambda: first.structured([{"role": "user", "content": "hi"}], FigureGleaning, {"check": None}, 0)).attempts == 1

@@ -47,7 +47,8 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -284,19 +285,28 @@ class ModelClient:
         return {**kwargs, "messages": messages[:prefix] + messages[answers[-1] :]}
 
     def _send_once(self, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with self._sending():
             raw = self._request(*args, **kwargs)
-        finally:
-            self._free_slot()
         return self._parsed(raw)
+
+    @contextmanager
+    def _sending(self) -> Iterator[None]:
+        """One of this client's requests, from this thread: its hook takes a slot (only then:
+        an HTTP client shared with another does not take this one's), freed when it is over."""
+        self._holding.sending = True
+        try:
+            yield
+        finally:
+            self._holding.sending = False
+            self._free_slot()
 
     def _take_slot(self, request: Any) -> None:
         """The HTTP client's hook before a request's bytes go out: it takes a request slot
         (and waits out any pause) only once the SDK has built it, so that a slot is held for
         the exchange and not while the interpreter, shared with the threads checking answers,
         builds the request.  The slot is freed when the call is over (:meth:`_free_slot`)."""
-        if getattr(self._holding, "slot", False):
-            return  # a redirect of a request that holds one
+        if not getattr(self._holding, "sending", False) or getattr(self._holding, "slot", False):
+            return  # not this client's request, or a redirect of one that holds a slot
         self._slots.acquire()
         self._holding.slot = True
         self._pause.wait_turn()
@@ -322,12 +332,18 @@ class ModelClient:
             self._report(Usage(requests=1))
             raise
         self.reached.set()
-        self.answered.set()
         self._slow_down(raw.headers)
         return raw
 
     def _parsed(self, raw: Any) -> Any:
-        response = raw.parse()
+        """The SDK's reading of an answer, outside the slot; only a readable one counts as the
+        endpoint having answered."""
+        try:
+            response = raw.parse()
+        except BaseException:
+            self._report(Usage(requests=1))
+            raise
+        self.answered.set()
         self._call.answers += 1
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
@@ -395,11 +411,10 @@ class ModelClient:
         does not try it with one article first.  Anything else (nothing listening, a refused
         key, no such route) changes nothing: the first article finds out, as without it."""
         try:
-            self._raw.with_options(timeout=min(self.settings.timeout, 10.0), max_retries=0).models.list()
-        except openai.APIError:
+            with self._sending():
+                self._raw.with_options(timeout=min(self.settings.timeout, 10.0), max_retries=0).models.list()
+        except (openai.APIError, ValueError):  # ValueError: a body that is not a list of models
             return False
-        finally:
-            self._free_slot()
         self.reached.set()
         self.answered.set()
         return True
