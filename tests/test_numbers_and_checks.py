@@ -107,7 +107,7 @@ def _texts_to_scan():
         *n["units"], *n["tens"], *n["scales"], *n["suffixes"], *n["fractions"], *n["articles"], n["one"], n["half"],
         *n["percent"], n["and"], n["of"], *language.currency_symbols, *language.currency_codes, *language.currency_words,
         *language.months[:3], "1", "8,000", "1.5", "2024", "30", "4:50", "G7", "%", "-", ",", ".", "'", "x", "ſix",
-        "TWENTY", "Million", "US$5", "R500", "€2bn", "5k", "1950s", "A", "An",
+        "TWENTY", "Million", "US$5", "R500", "€2bn", "5k", "1950s", "A", "An", "sıx", "FİVE", "mıllion", "ſeven",
     ]  # fmt: skip
     return texts_to_scan(pieces, ["", " ", " ", "  ", "-", "\n"], seed=7)
 
@@ -122,3 +122,8 @@ def test_scanning_only_where_a_number_can_begin_finds_what_trying_everywhere_fin
     for text in texts:
         for grammar in (g, comma):
             assert [m.span() for m in numbers._matches(grammar, text)] == [m.span() for m in grammar.pattern.finditer(text)], text
+
+
+def test_numbers_written_with_a_dotless_or_dotted_i_are_read_like_any_other():
+    # Python's case-insensitive patterns take "ı" and "İ" for "i": the scanner's words must too.
+    assert [m.value for m in scan("sıx sites, FİVE towns and 5 mıllion people, sıxty-two in all")] == [6, 5, 5_000_000, 62]

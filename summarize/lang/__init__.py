@@ -63,6 +63,16 @@ def load(code: str = DEFAULT) -> Language:
     )
 
 
+_DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded the way a case-insensitive pattern compares letters: to Python's
+    ``re.I``, the dotless "ı" and the dotted "İ" are "i" too (and "ſ" is "s", as casefold has it),
+    so a word a pattern matched is found under its folded form in the language's data."""
+    return text.translate(_DOTTED_I).casefold()
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first (so "per cent" wins over "per")."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))

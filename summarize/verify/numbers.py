@@ -97,8 +97,8 @@ def _grammar(code: str, decimal_comma: bool) -> _Grammar:
         re.I | re.X,
     )
     words = [*count_words, *tens, *units, *n["articles"], n["half"], *language.currency_codes]
-    leading = [re.match(r"\w*", w).group(0).casefold() for w in words]  # type: ignore[union-attr]
-    signs = [re.match(r"\w*", w).group(0).casefold() or w[0] for w in language.currency_symbols]  # type: ignore[union-attr]
+    leading = [lang.fold(re.match(r"\w*", w).group(0)) for w in words]  # type: ignore[union-attr]
+    signs = [lang.fold(re.match(r"\w*", w).group(0)) or w[0] for w in language.currency_symbols]  # type: ignore[union-attr]
     return _Grammar(
         pattern=pattern,
         date_before=re.compile(rf"(?:{months})\s*$", re.I),
@@ -110,7 +110,7 @@ def _grammar(code: str, decimal_comma: bool) -> _Grammar:
         suffixes=suffixes,
         fractions=fractions,
         count_words=count_words,
-        currency={k.casefold(): v for k, v in currency.items()},
+        currency={lang.fold(k): v for k, v in currency.items()},
         half=n["half"],
         leads=frozenset(w for w in leading if w),
         glued=tuple(sorted({w for w in signs if w[0].isalnum()})),
@@ -133,7 +133,7 @@ def _matches(g: _Grammar, text: str) -> Iterator[re.Match[str]]:
             continue
         word = token.group(0)
         if not (word[0].isdigit() or word in g.marks):
-            folded = word.casefold()
+            folded = lang.fold(word)
             if folded not in g.leads and not folded.startswith(g.glued):
                 continue
         found = g.pattern.match(text, start)
@@ -143,7 +143,7 @@ def _matches(g: _Grammar, text: str) -> Iterator[re.Match[str]]:
 
 
 def _count(g: _Grammar, word: str, decimal_comma: bool) -> float:
-    word = word.lower()
+    word = lang.fold(word)
     if word in g.count_words:
         return g.count_words[word]
     parts = re.split(r"[- ]", word)
@@ -155,7 +155,7 @@ def _count(g: _Grammar, word: str, decimal_comma: bool) -> float:
 
 
 def _value(g: _Grammar, m: re.Match, decimal_comma: bool) -> float:
-    d = {k: (v.lower() if v else v) for k, v in m.groupdict().items()}
+    d = {k: (lang.fold(v) if v else v) for k, v in m.groupdict().items()}
     count = lambda w: _count(g, w, decimal_comma)  # noqa: E731
     if d["fcount"]:
         return count(d["fcount"]) * g.fractions[d["frac"]] * g.scales[d["fscale"]]
@@ -199,7 +199,7 @@ def scan(text: str, language: str = lang.DEFAULT, decimal_comma: bool | None = N
                 m.end(),
                 m.group(0),
                 _value(g, m, comma),
-                currency=g.currency.get(cur.casefold()) if cur else None,
+                currency=g.currency.get(lang.fold(cur)) if cur else None,
                 percent=bool(m.group("pct")),
             )
         )

@@ -125,7 +125,7 @@ def events(article: Article) -> list[TimelineEvent]:
     taken = _Spans()
     sentences = _Sentences(text)
     found: list[TimelineEvent] = []
-    words = [(w.start(), w.group(0).casefold()) for w in _WORD.finditer(text)]
+    words = [(w.start(), lang.fold(w.group(0))) for w in _WORD.finditer(text)]
     for kind, pattern in _PATTERNS:
         for m in _matches(kind, pattern, words, text):
             if taken.overlaps(m.start(), m.end()):
@@ -184,12 +184,12 @@ class _Spans:
 
 def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None, future: bool = False):
     g = m.groupdict()
-    month = _MONTHS.index(g["month"].lower()) + 1 if g.get("month") else None
+    month = _MONTHS.index(lang.fold(g["month"])) + 1 if g.get("month") else None
     try:
         if kind in ("mdy", "dmy"):
             return date(int(g["year"]), month, int(g["day"])), "day", "stated in full"
         if kind == "md":
-            weekday = _WEEKDAYS.index(g["wd"].lower()) if g.get("wd") else None
+            weekday = _WEEKDAYS.index(lang.fold(g["wd"])) if g.get("wd") else None
             found = _year_for(month, int(g["day"]), weekday, article_date, floor, future)
             if found is None:
                 return None
@@ -203,7 +203,7 @@ def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | Non
             year = article_date.year if month <= article_date.month else article_date.year - 1
             return date(year, month, 1), "month", "latest such month up to the article date"
         if kind == "rel" and article_date:
-            rel = g["rel"].lower()
+            rel = lang.fold(g["rel"])
             delta = {"yesterday": 1, "today": 0, "last week": 7, "last month": 30}[rel]
             precision = "day" if rel in ("yesterday", "today") else "month" if rel == "last month" else "day"
             when = article_date - timedelta(days=delta)
