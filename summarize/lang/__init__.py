@@ -70,6 +70,8 @@ def fold(text: str) -> str:
     """``text`` case-folded the way a case-insensitive pattern compares letters: to Python's
     ``re.I``, the dotless "ı" and the dotted "İ" are "i" too (and "ſ" is "s", as casefold has it),
     so a word a pattern matched is found under its folded form in the language's data."""
+    if text.isascii():
+        return text.lower()
     return text.translate(_DOTTED_I).casefold()
 
 
