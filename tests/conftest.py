@@ -29,6 +29,16 @@ def texts_to_scan(pieces: list[str], gaps: list[str], seed: int, count: int = 30
     return texts
 
 
+def extraction_options(folder: Path, server, **options):
+    """Options for a live run against the reference ``server`` that asks for the articles'
+    extractions only (no summary, no link request): what the request-counting tests need."""
+    from summarize import pipeline
+
+    return pipeline.Options(
+        folder=folder, model="reference-annotations", base_url=server.base_url, summary=False, link_model=False, **options
+    )
+
+
 SEED_000 = "d65e5dc1fb20acba"
 SEED_002 = "42f8f2734c696a33"
 

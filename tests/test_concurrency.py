@@ -5,6 +5,7 @@ import json
 import threading
 import time
 
+from conftest import extraction_options
 from reference_server import ReferenceServer
 from synthetic import write_article
 
@@ -26,19 +27,8 @@ def articles(tmp_path, count):
 def brief(folder, annotations, concurrency, faults=None, latency=0.0, sleep=None, chunk_chars=None, **kwargs):
     chunking = {"chunk_chars": chunk_chars} if chunk_chars else {}
     with ReferenceServer(annotations=annotations, faults=faults, latency=latency, **kwargs) as server:
-        result = pipeline.brief_folder(
-            pipeline.Options(
-                folder=folder,
-                model=MODEL,
-                base_url=server.base_url,
-                concurrency=concurrency,
-                sleep=sleep or (lambda s: None),
-                summary=False,
-                link_model=False,
-                **chunking,
-            ),
-            env={},
-        )
+        options = extraction_options(folder, server, concurrency=concurrency, sleep=sleep or (lambda s: None), **chunking)
+        result = pipeline.brief_folder(options, env={})
         return result, server.most_in_flight, list(server.arrivals)
 
 
@@ -105,10 +95,7 @@ def paused_run(tmp_path, ids, fault, pause):
 def test_a_refused_key_at_8_stops_the_run_after_one_request(tmp_path):
     folder, annotations, ids = articles(tmp_path, 6)
     with ReferenceServer(annotations=annotations, faults={ids[0]: ["auth"]}) as server:
-        result = pipeline.brief_folder(
-            pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, concurrency=8, summary=False, link_model=False),
-            env={},
-        )
+        result = pipeline.brief_folder(extraction_options(folder, server, concurrency=8), env={})
         served = list(server.served)
     assert served == [(ids[0], "auth")]  # the others waited for a first good answer, then never started
     reasons = [f.reason for f in result.brief.failed]
@@ -149,10 +136,7 @@ def test_articles_and_their_parts_never_have_more_than_n_requests_in_flight(tmp_
     for i in range(4):
         write_article(folder, annotations, f"long{i}.txt", paragraphs=30 + i)
     with ReferenceServer(annotations=annotations, latency=0.05) as server:
-        options = pipeline.Options(
-            folder=folder, model=MODEL, base_url=server.base_url, concurrency=3, chunk_chars=1500, summary=False, link_model=False
-        )
-        result = pipeline.brief_folder(options, env={})
+        result = pipeline.brief_folder(extraction_options(folder, server, concurrency=3, chunk_chars=1500), env={})
         most, requests = server.most_in_flight, len(server.requests)
     assert not result.brief.failed and len(result.brief.articles) == 4
     assert requests >= 16  # four parts or more each, all waiting at once
@@ -199,8 +183,7 @@ def test_the_thread_told_to_wait_is_not_made_to_wait_twice_but_the_others_are():
 def first_arrivals(tmp_path, **server):
     folder, annotations, _ = articles(tmp_path, 16)
     with ReferenceServer(annotations=annotations, latency=0.3, **server) as ref:
-        options = pipeline.Options(folder=folder, model=MODEL, base_url=ref.base_url, concurrency=8, summary=False, link_model=False)
-        result = pipeline.brief_folder(options, env={})
+        result = pipeline.brief_folder(extraction_options(folder, ref, concurrency=8), env={})
         arrivals, lists = sorted(t for t, _ in ref.arrivals), ref.model_lists
     assert not result.brief.failed and len(result.brief.articles) == 16
     return [t - arrivals[0] for t in arrivals[:8]], lists
@@ -299,8 +282,7 @@ def test_the_interpreter_hands_over_quickly_while_workers_run_and_as_before_afte
     before, during = sys.getswitchinterval(), []
     with ReferenceServer(annotations=annotations) as server:
         progress = pipeline.Progress(finished=lambda *_: during.append(sys.getswitchinterval()))
-        options = pipeline.Options(folder=folder, model=MODEL, base_url=server.base_url, concurrency=4, summary=False, link_model=False)
-        pipeline.brief_folder(options, env={}, progress=progress)
+        pipeline.brief_folder(extraction_options(folder, server, concurrency=4), env={}, progress=progress)
     assert during and max(during) <= 0.001 < before
     assert sys.getswitchinterval() == before
 

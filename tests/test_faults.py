@@ -2,7 +2,7 @@
 reason, the other article intact, and the cost counted.  Waits are recorded, not slept."""
 
 import pytest
-from conftest import SEED_000, SEED_002, SEEDS
+from conftest import SEED_000, SEED_002, SEEDS, extraction_options
 from reference_server import ReferenceServer
 
 from summarize import pipeline
@@ -17,21 +17,9 @@ def run(faults, article=SEED_000, timeout=30.0, notices=None, **options):
     waits: list[float] = []
     progress = pipeline.Progress(notice=notices.append) if notices is not None else None
     with ReferenceServer(faults={article: faults}, hang_seconds=1.0) as server:
-        result = pipeline.brief_folder(
-            pipeline.Options(
-                folder=SEEDS,
-                model=MODEL,
-                base_url=server.base_url,
-                timeout=timeout,
-                sleep=waits.append,
-                summary=False,  # these tests count the extraction's requests
-                link_model=False,
-                concurrency=1,  # waits and requests counted one article after the other
-                **options,
-            ),
-            env={},
-            progress=progress,
-        )
+        # concurrency=1: waits and requests counted one article after the other.
+        options = extraction_options(SEEDS, server, timeout=timeout, sleep=waits.append, concurrency=1, **options)
+        result = pipeline.brief_folder(options, env={}, progress=progress)
         served = list(server.served)
     return result.brief, waits, served
 
@@ -103,7 +91,7 @@ def test_a_rejected_answer_is_reasked_and_recovers(fault):
 
 def test_a_value_its_quote_does_not_state_is_reasked_naming_the_figure():
     with ReferenceServer(faults={SEED_002: ["bad_value"]}) as server:
-        options = pipeline.Options(folder=SEEDS, model=MODEL, base_url=server.base_url, summary=False, link_model=False)
+        options = extraction_options(SEEDS, server)
         brief = pipeline.brief_folder(options, env={}).brief
         reasks = [str(r["messages"][2:]) for r in server.requests if len(r["messages"]) > 2]
     [reask] = reasks

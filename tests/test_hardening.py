@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import ROOT, SEED_000, SEED_002, SEEDS, TESTS
+from conftest import ROOT, SEED_000, SEED_002, SEEDS, TESTS, extraction_options
 from reference_server import ReferenceServer
 from typer.testing import CliRunner
 
@@ -280,13 +280,7 @@ def test_template_syntax_in_an_article_reaches_the_model_as_written(tmp_path, mo
     article = load_article(path)
     (annotations / f"{first_id}.json").rename(annotations / f"{article.id}.json")
     with ReferenceServer(annotations=annotations) as server:
-        result = pipeline.brief_folder(
-            pipeline.Options(
-                folder=path.parent, model="reference-annotations", base_url=server.base_url, mode=mode,
-                summary=False, link_model=False,
-            ),
-            env={},
-        )
+        result = pipeline.brief_folder(extraction_options(path.parent, server, mode=mode), env={})
         sent = [m["content"] for m in server.requests[0]["messages"]]
     assert not result.brief.failed
     assert [len(result.brief.articles), len(result.brief.figures)] == [1, 3]

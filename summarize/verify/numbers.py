@@ -225,8 +225,9 @@ def is_money(kind: str, language: str = lang.DEFAULT) -> bool:
 @lru_cache(maxsize=4096)
 def supports(value: float, unit: str, quote: str, language: str = lang.DEFAULT) -> bool:
     """Whether ``quote`` states ``value`` (memoised: the checks of an answer and its grounding
-    both ask; 1% tolerance; a fraction may be given as a percent).  A percentage never supports money, nor money a percentage; a quote written
-    with the other decimal convention ("8.000" for eight thousand) is read both ways."""
+    both ask; 1% tolerance; a fraction may be given as a percent).  A percentage never
+    supports money, nor money a percentage; a quote written with the other decimal
+    convention ("8.000" for eight thousand) is read both ways."""
     kind = unit_kind(unit, language)
     percent, money = kind == "percent", is_money(kind, language)
     for comma in dict.fromkeys((lang.load(language).decimal_comma, not lang.load(language).decimal_comma)):
