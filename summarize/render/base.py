@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from summarize.models import Brief, Figure
+from summarize.models import Brief, Figure, Story
 from summarize.render import escape
 
 BOUND_WORDS = {
@@ -19,6 +19,26 @@ BOUND_WORDS = {
     "at_least": "at least ",
     "at_most": "at most ",
 }
+
+
+DEFAULT_TOP = 10
+"""Stories that get a section of their own above the appendix (``--top``)."""
+
+
+def leading(brief: Brief, top: int = DEFAULT_TOP) -> tuple[list[Story], list[Story]]:
+    """The stories that lead the brief (a section each) and the rest (one line each).
+
+    ``brief.stories`` is already ranked.  Stories carried by two or more independent reports
+    lead, at most ``top`` of them; a week with no more stories than ``top`` shows every story,
+    so a small folder of unrelated articles still gets its sections.  Otherwise a story of
+    one report never takes a place at the top.
+    """
+    stories = brief.stories
+    if len(stories) <= top:
+        return list(stories), []
+    lead = [s for s in stories if len(s.article_ids) > 1][:top]
+    chosen = {s.id for s in lead}
+    return lead, [s for s in stories if s.id not in chosen]
 
 
 def to_json(brief: Brief) -> str:
