@@ -27,6 +27,7 @@ from summarize.extract.llm import (
 from summarize.extract.pool import DEFAULT_CONCURRENCY
 from summarize.files import unwritable, write_atomically
 from summarize.render import base as render
+from summarize.render.base import DEFAULT_TOP
 from summarize.render import escape, markdown
 from summarize.render import html as render_html
 from summarize.schemas import write_schemas
@@ -41,7 +42,8 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
-    f"articles failed (see its 'Failed articles' section); {EXIT_ERROR} nothing produced "
+    f"articles failed (see its 'Failed articles' section) or a stage after extraction failed "
+    f"(its header says what is missing); {EXIT_ERROR} nothing produced "
     "(bad flags, no model and no recordings, an endpoint that cannot be reached, every article failed, "
     "or no item passed its checks)."
 )
@@ -181,6 +183,9 @@ def brief(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Call nothing: list the articles in scope (after the window) with the requests and tokens each would cost, then exit.")
     ] = False,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Stories shown in full (a section each) above the appendix: the leading ones by independent outlets and reports; every other story is one line under *More stories*.")
+    ] = DEFAULT_TOP,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (warnings are still printed). Progress is a bar (articles, requests, tokens, elapsed and remaining time) when stderr is a terminal, else one line per article.")] = False,
 ) -> None:
     err = _stderr()
@@ -252,7 +257,7 @@ def brief(
     if output_format is Format.html:
         text = render_html.to_html(result.brief, result.texts)
     else:
-        text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief)
+        text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
     if out is not None:
         write_atomically(out, text, shared=True)
         if not quiet:
@@ -268,7 +273,7 @@ def brief(
 
     if not result.brief.articles or result.nothing_verified:
         raise typer.Exit(EXIT_ERROR)
-    if result.brief.failed:
+    if result.brief.failed or result.brief.missing:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
+from summarize.guard import Guard
 from summarize.link import links as link
 from summarize.link.names import name_key, tokens
 from summarize.link.resolve import Mention, Resolver, brief_actors, resolve
@@ -36,6 +37,7 @@ from summarize.models import (
     BriefFigure,
     BriefStance,
     ExtractionFailure,
+    LinkInfo,
     Producer,
     StanceCell,
     Story,
@@ -55,10 +57,14 @@ def merge(
     now: datetime | None = None,
     texts: dict[str, str] | None = None,
     window: Window | None = None,
-    grouping: Callable[[list[StoryInput]], list[Group]] = story_grouping.group,
+    grouping: Callable[[list[StoryInput]], list[Group]] | None = None,
+    guard: Guard | None = None,
 ) -> Brief:
     """``texts`` (article id -> text) lets stories compare whole articles, not only titles and
-    claims; ``grouping`` decides the stories (:func:`summarize.week.stories.one_story` makes one)."""
+    claims; ``grouping`` decides the stories (:func:`summarize.week.stories.one_story` makes one).
+
+    With a ``guard``, a failure in grouping the stories or in a story's links by rule costs
+    that part only (recorded in the guard and in ``Brief.missing``); without one, it raises."""
     unverified: list[UnverifiedItem] = []
 
     def keep(kind: str, item, summary: str, attempts: int) -> bool:
@@ -112,10 +118,14 @@ def merge(
     matrix = stance_matrix(stances, names)
     actors_in = _actors_by_article(actors)
     by_id = {a.id: a for a in actors}
-    stories = [
-        _story(n, members, actors_in, by_id)
-        for n, members in enumerate(_ranked(_story_groups(refs, actors_in, claims, texts or {}, grouping)), 1)
-    ]
+    guard = guard or Guard(raising=True)
+    groups = guard.run(
+        "stories",
+        "stories (each article is shown as a story of its own)",
+        lambda: _story_groups(refs, claims, texts or {}, grouping or story_grouping.group),
+        lambda: [[r] for r in refs],
+    )
+    stories = [_story(n, members, actors_in, by_id) for n, members in enumerate(_ranked(groups), 1)]
     brief = Brief(
         generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         articles=refs,
@@ -135,7 +145,17 @@ def merge(
         failed=failures,
         usage=usage,
     )
-    return link.apply_links(brief, [link.rule_links(items, link.BY_RULE) for items in link.story_items(brief)])
+    results = [
+        guard.run(
+            "links by rule",
+            f"links by rule across the articles of {items.articles[0].title!r} and its story",
+            lambda items=items: link.rule_links(items, link.BY_RULE),
+            lambda: link.LinkResult(info=LinkInfo(made_by="rule", reason=link.BY_RULE)),
+        )
+        for items in link.story_items(brief)
+    ]
+    linked = guard.run("links by rule", "links across articles", lambda: link.apply_links(brief, results), lambda: brief)
+    return linked.model_copy(update={"missing": list(guard.problems)})
 
 
 def stance_matrix(stances: list[BriefStance], names: dict[str, str]) -> list[StanceCell]:
@@ -175,17 +195,12 @@ def _actors_by_article(actors: list[BriefActor]) -> dict[str, set[str]]:
     return found
 
 
-def _story_groups(
-    refs: list[ArticleRef], actor_ids: dict[str, set[str]], claims: list[BriefClaim], texts: dict[str, str], grouping
-) -> list[list[ArticleRef]]:
+def _story_groups(refs: list[ArticleRef], claims: list[BriefClaim], texts: dict[str, str], grouping) -> list[list[ArticleRef]]:
     """The articles grouped into stories, each group with its most central article first."""
     claim_text: dict[str, list[str]] = defaultdict(list)
     for c in claims:
         claim_text[c.evidence.article_id].append(c.text)
-    inputs = [
-        StoryInput(r.id, r.title, texts.get(r.id) or " ".join(claim_text[r.id]), r.date, frozenset(actor_ids.get(r.id, ())))
-        for r in refs
-    ]
+    inputs = [StoryInput(r.id, r.title, texts.get(r.id) or " ".join(claim_text[r.id]), r.date) for r in refs]
     return [[refs[g.central]] + [refs[i] for i in g.members if i != g.central] for g in grouping(inputs)]
 
 
@@ -238,6 +253,21 @@ def story_links(brief: Brief) -> list[Story]:
 
 def _cell_key(cell: StanceCell) -> str:
     return f"{cell.holder_id or cell.holder} -> {cell.target_id or cell.target}"
+
+
+def ranked(brief: Brief) -> Brief:
+    """The brief's stories ranked for the top of the brief, and numbered ST1, ST2... in that
+    order: by independent outlets (of the reports; copies do not count), then reports, then
+    what is news in them (contested claims, figures that conflict or changed, claims two or
+    more reports carry).  A stable sort: ties keep the folder's order."""
+    changed = {g.id for g in brief.figure_groups if g.verdict in ("conflict", "changed")}
+
+    def key(story: Story) -> tuple[int, int, int]:
+        news = len(story.contest_ids) + sum(1 for g in story.figure_group_ids if g in changed) + len(story.cluster_ids)
+        return (-len(story.outlets), -len(story.article_ids), -news)
+
+    order = sorted(brief.stories, key=key)
+    return brief.model_copy(update={"stories": [s.model_copy(update={"id": f"ST{n}"}) for n, s in enumerate(order, 1)]})
 
 
 def _ranked(groups: list[list[ArticleRef]]) -> list[list[ArticleRef]]:

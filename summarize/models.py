@@ -202,6 +202,19 @@ class Coverage(_Strict):
     missing: list[str] = Field(description="Numbers with no figure, each with a little context.")
 
 
+class Copy(_Strict):
+    """Another file carrying the same report: the same bytes, or (nearly) the same body under
+    another title, outlet or date.  It is not sent to the model; its report is."""
+
+    path: str
+    title: str
+    date: Date | None = None
+    outlet: str | None = None
+    url: str | None = None
+    similarity: float = Field(description="Jaccard similarity of the two bodies' five-word shingles, 0-1 (1.0 for the same bytes).")
+    identical: bool = Field(description="True when the file's bytes are the report's bytes.")
+
+
 class ArticleRef(_Strict):
     id: str = Field(description="Stable content hash of the file's bytes.")
     path: str
@@ -210,6 +223,9 @@ class ArticleRef(_Strict):
     outlet: str | None = Field(default=None, description="Source, site name or publisher.")
     url: str | None = None
     author: str | None = None
+    copies: list[Copy] = Field(
+        default_factory=list, description="Other files carrying this same report (not sent to the model, not counted as corroboration)."
+    )
 
 
 class Article(ArticleRef):
@@ -363,6 +379,14 @@ class Summary(_Strict):
     usage: Usage
 
 
+class StageProblem(_Strict):
+    """A stage after extraction that failed: what the brief lacks because of it, and why."""
+
+    stage: str
+    missing: str = Field(description="What the brief lacks, e.g. 'stories (each article is its own story)'.")
+    reason: str
+
+
 class UnverifiedItem(_Strict):
     item: Literal["actor", "claim", "figure", "stance"]
     summary: str
@@ -468,6 +492,7 @@ class Brief(_Strict):
     unverified: list[UnverifiedItem]
     coverage: list[Coverage]
     failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
+    missing: list[StageProblem] = Field(default_factory=list, description="Stages after extraction that failed, and what the brief lacks because of them.")
     usage: Usage
 
     def to_jsonable(self) -> dict[str, Any]:

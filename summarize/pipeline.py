@@ -11,10 +11,12 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from summarize import merge, redact, synthesize
+from summarize import merge, redact, story_links, synthesize
+from summarize.guard import Guard
 from summarize.extract import article as extract
 from summarize.extract import bounds, cache, chunks, estimate, recording
 from summarize.extract import pool as _pool
@@ -40,9 +42,9 @@ from summarize.models import (
     Window,
 )
 from summarize.resources import data_dir
-from summarize.sources import load
+from summarize.sources import copies, load
 from summarize.sources.window import Selection, select
-from summarize.week import changes, history
+from summarize.week import changes, history, stories
 
 T = TypeVar("T")
 
@@ -136,8 +138,9 @@ class RunResult:
 
 
 def nothing_verified(brief: Brief) -> bool:
-    """Articles were read but not one item passed its checks."""
-    return bool(brief.articles) and not (brief.actors or brief.claims or brief.figures or brief.stances)
+    """Articles were read but not one item passed its checks (not: the merge failed)."""
+    merged = not any(p.stage == "merge" for p in brief.missing)
+    return merged and bool(brief.articles) and not (brief.actors or brief.claims or brief.figures or brief.stances)
 
 
 @dataclass
@@ -319,6 +322,17 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     first = _pool.FirstContact()
     workers = _workers(options, plan)
     total = len(loaded.articles)
+    # A bug in a stage after extraction costs that stage only.
+    guard = Guard(on_problem=lambda message: _say(notices, progress, message))
+    decided = _stories(loaded.articles, guard)
+    title = {a.id: a.title for a in loaded.articles}
+    linker = story_links.StoryLinker(
+        decided,
+        lambda extractions: _link_story(extractions, plan, options, budget, stop),
+        workers if options.link_model else 1,
+        guard,
+        title=lambda article_id: title[article_id],
+    )
 
     def one(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
         kept = _from_cache(article, plan, options, store)
@@ -366,7 +380,16 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         progress.finished(index, total, article, result, None)
         return result, None, result.usage
 
-    outcomes = _pool.each(one, loaded.articles, _article_threads(options, workers))
+    def tracked(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
+        outcome = one(index, article)
+        linker.finished(article.id, outcome[0])
+        return outcome
+
+    try:
+        outcomes = _pool.each(tracked, loaded.articles, _article_threads(options, workers))
+    except BaseException:
+        linker.close()
+        raise
     extractions = [e for e, _, _ in outcomes if e is not None]
     failures: list[ExtractionFailure] = list(loaded.failures) + [f for _, f, _ in outcomes if f is not None]
     usage = Usage()
@@ -375,28 +398,100 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     halted = stop.halted
 
     texts = {a.id: a.text for a in loaded.articles}
-    brief = merge.merge(extractions, failures, plan.producer, usage, texts=texts, window=chosen.window)
+    answered = linker.results() if options.link_model else {}
+    brief = _merged(extractions, failures, plan.producer, usage, texts, chosen.window, guard, decided)
+    if guard.problems and guard.problems[-1].stage == "merge":
+        extractions = []  # nothing to link or summarise
     if extractions:
-        brief = _with_links(brief, plan, loaded.articles, options, budget, progress, notices, halted)
+        unlinked = brief
+        brief = guard.run(
+            "links",
+            "the model's links across articles (links by rule are shown)",
+            lambda: _with_links(unlinked, answered, options, progress, notices),
+            lambda: unlinked,
+        )
+        ranked = brief
+        brief = guard.run("ranking", "the ranking of the stories (in folder order)", lambda: merge.ranked(ranked), lambda: ranked)
     if options.summary and extractions:
         if halted:
             _say(notices, progress, f"no summary: {halted}")
         elif nothing_verified(brief):
             _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
         else:
-            brief = _with_summary(brief, plan, loaded.articles, options, budget, progress, notices)
+            plain = brief
+            brief = guard.run(
+                "summary", "the summary",
+                lambda: _with_summary(plain, plan, loaded.articles, options, budget, progress, notices),
+                lambda: plain,
+            )
     if history_problem:
         brief = brief.model_copy(update={"history_note": history_problem})
     if previous is not None:
         label, earlier = previous
-        brief = brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)})
+        brief = guard.run(
+            "comparison", "the comparison with the last brief",
+            lambda: brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)}),
+            lambda: brief,
+        )
     if options.history and options.window and brief.articles and not history_problem:
         try:
-            history.save(options.history, brief)
+            guard.run("history", "this brief in the history (not saved)", lambda: history.save(options.history, brief), lambda: None)
         except history.HistoryError as err:
             notices.append(f"this brief was not saved in the history: {err}")
             progress.notice(notices[-1])
+    brief = brief.model_copy(update={"missing": list(guard.problems)})
     return RunResult(brief=brief, notices=notices, texts=texts)
+
+
+def _merged(
+    extractions: list[ArticleExtraction],
+    failures: list[ExtractionFailure],
+    producer: Producer,
+    usage: Usage,
+    texts: dict[str, str],
+    window: Window | None,
+    guard: Guard,
+    decided: list[list[str]],
+) -> Brief:
+    """The merged brief; if the merge itself fails, a brief of the articles alone, and the
+    run's answers (every article's verified extraction) kept in a file named in the brief,
+    so that a run without a cache loses none of the model's work."""
+    try:
+        return merge.merge(
+            extractions, failures, producer, usage, texts=texts, window=window, grouping=stories.fixed(decided), guard=guard
+        )
+    except Exception as err:  # noqa: BLE001 - the merge failing must not lose the answers
+        kept = _keep_extractions(extractions)
+        guard.record("merge", f"every item of the brief (the extractions are kept in {kept})", err)
+        return Brief(
+            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            articles=[e.article for e in extractions],
+            producer=producer,
+            window=window,
+            actors=[],
+            claims=[],
+            figures=[],
+            stances=[],
+            unverified=[],
+            coverage=[e.coverage for e in extractions],
+            failed=failures,
+            usage=usage,
+        )
+
+
+def _keep_extractions(extractions: list[ArticleExtraction]) -> str:
+    """Write the extractions as JSON into the temporary folder; the file's path, or why not."""
+    import json
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", prefix="summarize-extractions-", suffix=".json", delete=False
+        ) as out:
+            json.dump([e.model_dump(mode="json") for e in extractions], out, ensure_ascii=False)
+        return out.name
+    except OSError as err:
+        return f"no file: {err}"
 
 
 def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
@@ -420,7 +515,15 @@ def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
             f"no article of {options.folder} is in the window {w.label}: {w.outside} dated outside it"  # type: ignore[union-attr]
             + (f", {w.undated_excluded} undated (--dated-only)" if w and w.undated_excluded else "")
         )
-    loaded.articles = chosen.articles
+    collapsed = copies.collapse(chosen.articles)
+    loaded.articles = collapsed.reports
+    if collapsed.copies:
+        files = sum(1 for a in collapsed.reports if a.copies) + collapsed.copies
+        loaded.notes.append(
+            f"{collapsed.copies} cop{'y' if collapsed.copies == 1 else 'ies'} found: {files} files carry "
+            f"{sum(1 for a in collapsed.reports if a.copies)} reports; each report is read once, its copies "
+            "are listed with it and not sent to the model"
+        )
     return loaded, chosen
 
 
@@ -549,48 +652,64 @@ def _with_summary(
     return synthesize.with_headlines(brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)}))
 
 
+def _stories(articles: list[Article], guard: Guard) -> list[list[str]]:
+    """The week's stories, decided from the reports' words before any answer (article ids,
+    the central one first); if grouping fails, every report is a story of its own."""
+    return guard.run(
+        "stories",
+        "stories (each article is shown as a story of its own)",
+        lambda: stories.by_id([stories.StoryInput(a.id, a.title, a.text, a.date) for a in articles]),
+        lambda: [[a.id] for a in articles],
+    )
+
+
+def _link_story(
+    extractions: list[ArticleExtraction], plan: _Plan, options: Options, budget: extract.TokenBudget, stop: _pool.Stop
+) -> story_links.Linked:
+    """One story's links: the model's validated answer, else the rules' with the reason (in the
+    ids of the story's own merge, :func:`summarize.story_links.story_brief`)."""
+    local = story_links.story_brief(extractions, plan.producer)
+    items = link.story_items(local)[0]
+    rules = link.links_in(local, items)
+
+    def by_rule(reason: str) -> story_links.Linked:
+        return story_links.Linked(local, rules.model_copy(update={"info": rules.info.model_copy(update={"reason": reason})}))
+
+    ids = sorted(e.article.id for e in extractions)
+    path = plan.link_cassette(ids)
+    if budget.spent or stop.halted:
+        return by_rule(stop.halted or "the token budget is spent")
+    if plan.producer.kind == "replay" and not (path and path.is_file()):
+        return by_rule("no recorded link answer for these articles (replay)")
+    client = plan.client_for(next(e.article for e in extractions if e.article.id == ids[0]))  # type: ignore[arg-type]
+    store = _cache(options, plan)
+    if store is not None:
+        client = store.client(f"links-{recording.summary_key(ids)}", client)  # type: ignore[assignment]
+    try:
+        return story_links.Linked(
+            local, _recorded(plan, path, lambda: link.link_group(items, client, options.max_retries, hints_from=rules))
+        )
+    except recording.BadRecording as err:
+        return by_rule(str(err))
+
+
 def _with_links(
-    brief: Brief,
-    plan: _Plan,
-    articles: list[Article],
-    options: Options,
-    budget: extract.TokenBudget,
-    progress: Progress,
-    notices: list[str],
-    halted: str | None = None,
+    brief: Brief, answered: dict[str, story_links.Linked], options: Options, progress: Progress, notices: list[str]
 ) -> Brief:
     """The brief linked story by story: the model's validated answer for each story of two
     or more articles, else the rules' links (merge applied them already), with the reason,
     in the brief and as a notice."""
     if not options.link_model:
         return brief.model_copy(update={"linking": brief.linking.model_copy(update={"reason": "--no-link-model was given"})})
-    store = _cache(options, plan)
-    results = []
-    for items in link.story_items(brief):
-        ids = sorted(a.id for a in items.articles)
-        rules = link.links_in(brief, items)
 
-        def by_rule(reason: str) -> link.LinkResult:
-            return rules.model_copy(update={"info": rules.info.model_copy(update={"reason": reason})})
+    def reason_for(ids: list[str]) -> str:
+        return link.ONE_ARTICLE if len(ids) < 2 else "the story's link request was not answered (see Missing)"
 
-        path = plan.link_cassette(ids)
-        if len(ids) < 2:
-            results.append(by_rule(link.ONE_ARTICLE))
-        elif budget.spent or halted:
-            results.append(by_rule(halted or "the token budget is spent"))
-        elif plan.producer.kind == "replay" and not (path and path.is_file()):
-            results.append(by_rule("no recorded link answer for these articles (replay)"))
-        else:
-            client = plan.client_for(next(a for a in articles if a.id == ids[0]))
-            if store is not None:
-                client = store.client(f"links-{recording.summary_key(ids)}", client)  # type: ignore[assignment]
-            try:
-                results.append(_recorded(plan, path, lambda: link.link_group(items, client, options.max_retries, hints_from=rules)))
-            except recording.BadRecording as err:
-                results.append(by_rule(str(err)))
-    for reason in dict.fromkeys(r.info.reason for r in results if r.info.made_by == "rule" and r.info.reason != link.ONE_ARTICLE):
+    linked = story_links.apply(brief, answered, reason_for)
+    reasons = [a.result.info.reason for a in answered.values() if a.result.info.made_by == "rule"]
+    for reason in dict.fromkeys(reasons):
         _say(notices, progress, f"links by rule: {redact.text(reason)}")
-    return link.apply_links(brief, results)
+    return linked
 
 
 def _extract_one(

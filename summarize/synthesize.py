@@ -27,9 +27,24 @@ def citable_ids(brief: Brief) -> set[str]:
     return {item.id for group in groups for item in group}
 
 
-def citation_problems(draft: SummaryDraft, known: set[str], stories: set[str] | None = None) -> list[str]:
+def story_items(brief: Brief) -> dict[str, set[str]]:
+    """The citable ids of each story: the items of its articles and its links."""
+    from summarize.link.links import story_items as items_by_story
+
+    found: dict[str, set[str]] = {}
+    for story, items in zip(brief.stories, items_by_story(brief)):
+        ids = set(items.ids()) | set(story.cluster_ids) | set(story.contest_ids) | set(story.figure_group_ids)
+        ids |= {i.id for i in brief.issues if set(i.stance_ids) & ids}
+        found[story.id] = ids
+    return found
+
+
+def citation_problems(
+    draft: SummaryDraft, known: set[str], stories: set[str] | None = None, items: dict[str, set[str]] | None = None
+) -> list[str]:
     """One line per sentence or headline citing nothing, or an id the brief does not have
-    (and per headline for a story the brief does not have, or a story headlined twice)."""
+    (and per headline for a story the brief does not have, a story headlined twice, or,
+    given each story's ``items``, an id that is not one of its story's)."""
     problems = []
     cited = [(f"sentences[{i}]", s.cites) for i, s in enumerate(draft.sentences)]
     cited += [(f"headlines[{i}]", h.cites) for i, h in enumerate(draft.headlines)]
@@ -46,13 +61,15 @@ def citation_problems(draft: SummaryDraft, known: set[str], stories: set[str] | 
                 problems.append(f"headlines[{i}]: story {h.story_id} is not in the brief")
             elif h.story_id in seen:
                 problems.append(f"headlines[{i}]: story {h.story_id} has a headline already")
+            elif items is not None and (outside := [c for c in h.cites if c in known and c not in items.get(h.story_id, set())]):
+                problems.append(f"headlines[{i}]: {', '.join(outside)} not in story {h.story_id}")
             seen.add(h.story_id)
     return problems
 
 
-def _validator(known: set[str], stories: set[str]):
+def _validator(known: set[str], stories: set[str], items: dict[str, set[str]]):
     return checks.raising(
-        lambda draft: citation_problems(draft, known, stories),
+        lambda draft: citation_problems(draft, known, stories, items),
         "citation_check",
         "sentence(s) or headline(s) cite ids or stories that are not in the brief. Cite only listed ids",
     )
@@ -77,8 +94,9 @@ def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> 
     prompt = summary_prompt(brief)
     known = citable_ids(brief)
     stories = {s.id for s in brief.stories}
+    items = story_items(brief)
     answer = client.structured(
-        prompt.messages, SummaryDraft, context={"check": _validator(known, stories)}, max_retries=max_retries
+        prompt.messages, SummaryDraft, context={"check": _validator(known, stories, items)}, max_retries=max_retries
     )
     kept = [
         SummarySentence(text=s.text, cites=list(dict.fromkeys(s.cites)))
@@ -87,7 +105,7 @@ def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> 
     ]
     headlines, seen = [], set()
     for h in answer.value.headlines:
-        if h.story_id in stories and h.story_id not in seen and h.cites and all(c in known for c in h.cites):
+        if h.story_id in stories and h.story_id not in seen and h.cites and set(h.cites) <= items[h.story_id]:
             seen.add(h.story_id)
             headlines.append(h.model_copy(update={"cites": list(dict.fromkeys(h.cites))}))
     return Summary(

@@ -47,7 +47,7 @@ def extraction_requests(bodies):
 
 def long_folder(tmp_path, count=3, paragraphs=40):
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
-    ids = [write_article(folder, annotations, f"a{i}.txt", paragraphs=paragraphs + i)[1] for i in range(count)]
+    ids = [write_article(folder, annotations, f"a{i}.txt", paragraphs=paragraphs + i, first=1000 * i)[1] for i in range(count)]
     return folder, annotations, ids
 
 

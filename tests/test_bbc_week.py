@@ -40,7 +40,7 @@ def test_three_stories_each_article_in_its_own(replayed):
 def test_stories_by_words_alone_separate_the_corpus():
     """The clustering, without actors or dates: the three stories still come apart."""
     articles = load_folder(BBC, recursive=True).articles
-    inputs = [StoryInput(a.id, a.title, a.text, None, frozenset()) for a in articles]
+    inputs = [StoryInput(a.id, a.title, a.text, None) for a in articles]
     found = {frozenset(Path(articles[i].path).parent.name for i in g.members) for g in group(inputs)}
     assert len(found) == 3 and all(len(names) == 1 for names in found)
 
@@ -96,7 +96,7 @@ def test_stories_are_the_same_whatever_the_block_size(monkeypatch):
     from summarize.week import stories
 
     articles = load_folder(BBC, recursive=True).articles
-    inputs = [StoryInput(a.id, a.title, a.text, None, frozenset()) for a in articles]
+    inputs = [StoryInput(a.id, a.title, a.text, None) for a in articles]
     whole = [g.members for g in group(inputs)]
     monkeypatch.setattr(stories, "BLOCK", 2)
     assert [g.members for g in group(inputs)] == whole

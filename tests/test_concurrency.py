@@ -20,7 +20,7 @@ MODEL = "reference-annotations"
 
 def articles(tmp_path, count):
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
-    ids = [write_article(folder, annotations, f"a{i:02d}.txt", paragraphs=2 + i % 3)[1] for i in range(count)]
+    ids = [write_article(folder, annotations, f"a{i:02d}.txt", paragraphs=2 + i % 3, first=1000 * i)[1] for i in range(count)]
     return folder, annotations, ids
 
 
@@ -105,7 +105,7 @@ def test_a_refused_key_at_8_stops_the_run_after_one_request(tmp_path):
 
 def long_articles(tmp_path, count, paragraphs=40):
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
-    ids = [write_article(folder, annotations, f"long{i}.txt", paragraphs=paragraphs + i)[1] for i in range(count)]
+    ids = [write_article(folder, annotations, f"long{i}.txt", paragraphs=paragraphs + i, first=1000 * i)[1] for i in range(count)]
     return folder, annotations, ids
 
 
@@ -134,7 +134,7 @@ def test_the_parts_of_a_long_article_go_at_once_and_give_the_same_extraction(tmp
 def test_articles_and_their_parts_never_have_more_than_n_requests_in_flight(tmp_path):
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
     for i in range(4):
-        write_article(folder, annotations, f"long{i}.txt", paragraphs=30 + i)
+        write_article(folder, annotations, f"long{i}.txt", paragraphs=30 + i, first=1000 * i)
     with ReferenceServer(annotations=annotations, latency=0.05) as server:
         result = pipeline.brief_folder(extraction_options(folder, server, concurrency=3, chunk_chars=1500), env={})
         most, requests = server.most_in_flight, len(server.requests)

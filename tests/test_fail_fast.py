@@ -52,7 +52,7 @@ def test_an_unknown_host_is_reported_the_same_way():
 
 def test_a_server_that_goes_away_mid_run_stops_scheduling_after_three_articles(tmp_path):
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
-    ids = [write_article(folder, annotations, f"a{i}.txt", paragraphs=2)[1] for i in range(7)]
+    ids = [write_article(folder, annotations, f"a{i}.txt", paragraphs=2, first=1000 * i)[1] for i in range(7)]
     waits: list[float] = []
     server = ReferenceServer(annotations=annotations).__enter__()
 

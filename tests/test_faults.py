@@ -255,8 +255,10 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
 
     folder, annotations = tmp_path / "articles", tmp_path / "annotations"
     ids = {}
-    for name in ("a_refused", "b_quota", "c_truncated", "d_bad_value", "e_reasked", "f_clean"):
-        path, ids[name] = write_article(folder, annotations, f"{name}.txt", paragraphs=3)
+    for k, name in enumerate(("a_refused", "b_quota", "c_truncated", "d_bad_value", "e_reasked", "f_clean")):
+        # Different paragraphs (copies would be one report); d's are the first, as the checks below read.
+        first = 0 if name == "d_bad_value" else 1000 * (k + 1)
+        path, ids[name] = write_article(folder, annotations, f"{name}.txt", paragraphs=3, first=first)
     faults = {
         ids["a_refused"]: ["refusal_always"],
         ids["b_quota"]: ["quota_always"],

@@ -16,6 +16,7 @@ rules' candidates go to the model as hints.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -520,3 +521,49 @@ def _issues(
             )
         )
     return out, issue_of
+
+
+# --------------------------------------------------------------------------- from a story's own ids
+
+
+_RESOLVED = {"id", "speaker_id", "source_id", "holder_id", "target_id"}
+"""Fields a merge sets from the week's resolution: not part of what an item says."""
+
+
+def _item_key(item) -> str:
+    """What identifies a claim, figure or stance in any brief that holds it: what it says and
+    where its quote stands (several items may share one quote: "A, B and C oppose it" is
+    three stances)."""
+    return item.id[0] + item.model_dump_json(exclude=_RESOLVED)
+
+
+def translated(result: LinkResult, local: Brief, merged: Brief) -> LinkResult:
+    """``result``, whose ids are those of ``local`` (one story's articles merged alone, as its
+    link request was built), in the ids of ``merged`` (the whole week).  Claims, figures and
+    stances are matched by their article and quote; an actor by the forms it was named by in
+    each article (an actor the week's resolution split maps to each part).  Links to items
+    the week does not hold are dropped."""
+    week = {_item_key(i): i.id for group in (merged.claims, merged.figures, merged.stances) for i in group}
+    item = {i.id: week.get(_item_key(i)) for group in (local.claims, local.figures, local.stances) for i in group}
+    named = {(f.form, a): actor.id for actor in merged.actors for f in actor.forms for a in f.article_ids}
+    actor = {
+        actor.id: list(dict.fromkeys(named[(f.form, a)] for f in actor.forms for a in f.article_ids if (f.form, a) in named))
+        for actor in local.actors
+    }
+
+    def ids(group: list[str]) -> list[str]:
+        return list(dict.fromkeys(i for i in (item.get(x) for x in group) if i))
+
+    actor_groups = [list(dict.fromkeys(g for x in group for g in actor.get(x, []))) for group in result.actor_groups]
+    def reworded(why: str) -> str:  # a reason may name the claims by their ids
+        return re.sub(r"\b[CFS]\d+\b", lambda m: item.get(m.group(0)) or m.group(0), why)
+
+    contradictions = [(item.get(a), item.get(b), reworded(why)) for a, b, why in result.contradictions]
+    return LinkResult(
+        actor_groups=[g for g in actor_groups if len(g) > 1],
+        claim_groups=[g for g in map(ids, result.claim_groups) if len(g) > 1],
+        contradictions=[(a, b, why) for a, b, why in contradictions if a and b and a != b],
+        figure_groups=[g for g in map(ids, result.figure_groups) if len(g) > 1],
+        issues=[(issue, found) for issue, found in ((i, ids(s)) for i, s in result.issues) if found],
+        info=result.info,
+    )

@@ -7,6 +7,7 @@ The Markdown brief is :mod:`summarize.render.markdown`.
 from __future__ import annotations
 
 import json
+import re
 
 from summarize.models import Brief, Figure, Story
 from summarize.render import escape
@@ -39,6 +40,15 @@ def leading(brief: Brief, top: int = DEFAULT_TOP) -> tuple[list[Story], list[Sto
     lead = [s for s in stories if len(s.article_ids) > 1][:top]
     chosen = {s.id for s in lead}
     return lead, [s for s in stories if s.id not in chosen]
+
+
+_ARTICLE_ID = re.compile(r"article ([0-9a-f]{16})")
+
+
+def relabel(text: str, label: dict[str, str]) -> str:
+    """``text`` with each ``article <16-hex id>`` the brief knows written with its short label
+    (``article #3``), in one pass; an id the brief does not know stays as it is."""
+    return _ARTICLE_ID.sub(lambda m: f"article {label[m[1]]}" if m[1] in label else m[0], text)
 
 
 def to_json(brief: Brief) -> str:

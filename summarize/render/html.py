@@ -26,7 +26,7 @@ from summarize.models import Brief, Evidence, FigureGroup, Story
 from summarize.render.base import format_value
 from summarize.render.evidence_spans import Span, located, runs
 from summarize.render.keypoint import Lookups, amount, key_point
-from summarize.render.markdown import _relabel
+from summarize.render.base import relabel as _relabel
 from summarize.resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")

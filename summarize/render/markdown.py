@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from summarize.render.base import cell, format_value, provenance
+from summarize.render.base import DEFAULT_TOP, cell, format_value, leading, provenance, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
@@ -45,8 +45,11 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def to_markdown(brief: Brief) -> str:
+def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
+    """``top``: at most this many stories get a section; the rest are one line each under
+    *More stories* (:func:`summarize.render.base.leading`)."""
     ctx = _Context(brief)
+    lead, rest = leading(brief, top)
     out = _header(brief)
     if brief.summary and brief.summary.sentences:
         out += ["## Summary", ""]
@@ -56,14 +59,25 @@ def to_markdown(brief: Brief) -> str:
         out.append("")
     if brief.stories:
         out += ["## This week", ""]
-        out += [_story_line(ctx, s) for s in brief.stories]
+        if rest:
+            out += [f"The {_plural(len(lead), 'leading story', 'leading stories')} of {len(brief.stories)} "
+                    f"(at most {top}: --top), by independent outlets and reports, then what is new.", ""]
+        out += [_story_line(ctx, s) for s in lead]
+        if rest:
+            singles = sum(1 for s in rest if len(s.article_ids) == 1)
+            out.append(
+                f"- {_plural(len(rest), 'more story', 'more stories')}, one line each under *More stories*"
+                + (f" ({singles} of one report)" if singles else "")
+            )
         out.append("")
     if brief.since_last:
         out += _since_last(ctx)
     elif brief.history_note:
         out += ["## Since the last brief", "", f"Not compared: {cell(brief.history_note)}", ""]
-    for story in brief.stories:
+    for story in lead:
         out += _story_section(ctx, story)
+    if rest:
+        out += ["## More stories", ""] + [_index_line(ctx, s) for s in rest] + [""]
     out += _appendix(ctx)
     return "\n".join(out)
 
@@ -84,6 +98,9 @@ def _header(brief: Brief) -> list[str]:
     if outlets:
         shown = ", ".join(cell(o) for o in outlets[:6]) + (f" and {len(outlets) - 6} more" if len(outlets) > 6 else "")
         facts[0] += f" from {_plural(len(outlets), 'outlet')} ({shown})"
+    copies = sum(len(r.copies) for r in brief.articles)
+    if copies:
+        facts.append(f"{_plural(copies, 'copy', 'copies')} of them found and read once (see *Articles*)")
     facts.append(_plural(len(brief.stories), "story", "stories"))
     undated = sum(1 for r in brief.articles if r.date is None)
     if undated:
@@ -102,7 +119,8 @@ def _header(brief: Brief) -> list[str]:
     if unverified:
         facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
     linking = [cell(_linking(brief.linking)), ""] if brief.linking else []
-    return [title, "", " · ".join(facts), "", provenance(brief), "", *linking]
+    missing = [f"- **Missing: {cell(p.missing)}** ({cell(p.reason)})" for p in brief.missing]
+    return [title, "", " · ".join(facts), "", provenance(brief), "", *linking, *missing, *([""] if missing else [])]
 
 
 def _linking(info) -> str:
@@ -118,11 +136,39 @@ def _linking(info) -> str:
 # --------------------------------------------------------------------------- this week
 
 
-def _story_line(ctx: _Context, story: Story) -> str:
+def _where(ctx: _Context, story: Story) -> str:
+    """'3 reports, Reuters, AP; 2 copies' — independent reports first, copies after."""
     n = len(story.article_ids)
-    where = _plural(n, "article") + (f", {', '.join(cell(o) for o in story.outlets)}" if story.outlets else "")
-    point = cell(key_point(ctx, story))
-    return f"- **{cell(story.headline)}** ({where})" + (f": {point}" if point else "") + f" · {story.id}"
+    where = _plural(n, "article") + (f", {', '.join(cell(o) for o in story.outlets[:4])}" if story.outlets else "")
+    if len(story.outlets) > 4:
+        where += f" and {len(story.outlets) - 4} more"
+    carried = sum(len(ctx.article[a].copies) for a in story.article_ids if a in ctx.article)
+    return where + (f"; {_plural(carried, 'copy', 'copies')} not counted" if carried else "")
+
+
+def _story_line(ctx: _Context, story: Story) -> str:
+    try:
+        point = cell(key_point(ctx, story))
+    except Exception as err:  # noqa: BLE001 - an enrichment failing costs that enrichment only
+        point = f"(key point not available: internal error {type(err).__name__})"
+    return f"- **{cell(story.headline)}** ({_where(ctx, story)})" + (f": {point}" if point else "") + f" · {story.id}"
+
+
+def _carried(ctx: _Context, article_id: str) -> str:
+    """' (also carried by: Outlet, "Other title"; …)' for a report with copies."""
+    copies = ctx.article[article_id].copies
+    if not copies:
+        return ""
+    shown = [
+        ", ".join(p for p in (cell(c.outlet) if c.outlet else "", f"“{cell(c.title)}”", "same file" if c.identical else "") if p)
+        for c in copies[:3]
+    ]
+    more = f" and {len(copies) - 3} more" if len(copies) > 3 else ""
+    return f" (also carried by: {'; '.join(shown)}{more})"
+
+
+def _index_line(ctx: _Context, story: Story) -> str:
+    return f"- {cell(story.headline)} ({_where(ctx, story)}) · {story.id}"
 
 
 def _since_last(ctx: _Context) -> list[str]:
@@ -183,7 +229,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     out = [f"## {cell(story.headline)} · {story.id}{cited}", ""]
     out.append(
         "Articles: "
-        + "; ".join(f"{cell(ctx.article[a].title)} — {ctx.source(a)}{' ⚑' if ctx.article[a].date is None else ''}" for a in story.article_ids)
+        + "; ".join(f"{cell(ctx.article[a].title)} — {ctx.source(a)}{' ⚑' if ctx.article[a].date is None else ''}{_carried(ctx, a)}" for a in story.article_ids)
     )
     if story.key_actor_ids:
         out.append("Key actors: " + ", ".join(f"{ctx.who(a, a)} ({a})" for a in story.key_actor_ids))
@@ -291,18 +337,12 @@ def _table(title: str, headers: list[str], rows: list[list[str]], intro: str | N
     return lines + [""]
 
 
-def _relabel(text: str, label: dict[str, str]) -> str:
-    for article_id, short in label.items():
-        text = text.replace(f"article {article_id}", f"article {short}")
-    return text
-
-
 def _appendix(ctx: _Context) -> list[str]:
     brief = ctx.brief
     out = ["## Appendix", ""]
     out += _table(
         "Articles",
-        ["#", "title", "outlet", "date", "story", "file", "id"],
+        ["#", "title", "outlet", "date", "story", "file", "copies", "id"],
         [
             [
                 ctx.label[r.id],
@@ -311,6 +351,7 @@ def _appendix(ctx: _Context) -> list[str]:
                 str(r.date) if r.date else "undated ⚑",
                 ctx.story_of[r.id].id if r.id in ctx.story_of else "—",
                 cell(r.path),
+                "; ".join(f"{cell(c.path)} ({'same bytes' if c.identical else f'{c.similarity:.0%} alike'})" for c in r.copies) or "—",
                 f"`{r.id}`",
             ]
             for r in brief.articles
@@ -325,7 +366,7 @@ def _appendix(ctx: _Context) -> list[str]:
                 a.kind,
                 cell("; ".join(a.roles)) or "—",
                 "; ".join(f"{cell(f.form)} [{', '.join(ctx.label[i] for i in f.article_ids)}]" for f in a.forms),
-                cell("; ".join(dict.fromkeys(_relabel(rule, ctx.label) for rule in a.merged_by))) or "—",
+                cell("; ".join(dict.fromkeys(relabel(rule, ctx.label) for rule in a.merged_by))) or "—",
                 a.id,
             ]
             for a in brief.actors
