@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from enum import Enum
@@ -253,6 +254,7 @@ def brief(
         text = render_html.to_html(result.brief, result.texts)
     else:
         text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief)
+    text = redact.masked(text)  # the configured key, wherever it came from, masked by as many characters
     if out is not None:
         write_atomically(out, text, shared=True)
         if not quiet:
@@ -361,6 +363,8 @@ def main() -> None:
     # What is alive once the command's modules are imported lives as long as the process:
     # full garbage collections leave it out (walking it took about 0.2 s, mid-run, each time).
     gc.freeze()
+    if logging.lastResort is not None:  # what a library logs without a handler reaches stderr: no secret in it
+        logging.lastResort.addFilter(redact.LogScrub())
     app()
 
 

@@ -159,6 +159,7 @@ class _Plan:
 def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
     """The API key, base URL, mode and model a live run of ``options`` uses."""
     api_key = env.get("OPENAI_API_KEY") or None
+    redact.keep_secret(api_key)  # never printed or written, even when an endpoint echoes it
     base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
     return api_key, base_url, options.mode or "tools", options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
 

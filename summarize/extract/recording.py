@@ -45,6 +45,14 @@ def _scrub_request(request):
 
 def _scrub_response(response):
     response["headers"] = {k: v for k, v in response["headers"].items() if k.lower() in _KEEP_HEADERS}
+    body = response.get("body") or {}
+    raw = body.get("string")
+    if isinstance(raw, bytes):  # an endpoint may echo the key back in an error body
+        text = raw.decode("utf-8", errors="replace")
+        if redact.secrets(text) != text:
+            body["string"] = redact.secrets(text).encode("utf-8")
+    elif isinstance(raw, str):
+        body["string"] = redact.secrets(raw)
     return response
 
 
