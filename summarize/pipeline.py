@@ -39,6 +39,7 @@ from summarize.models import (
     Usage,
     Window,
 )
+from summarize.optional_writes import OptionalWrites
 from summarize.resources import data_dir
 from summarize.sources import load
 from summarize.sources.window import Selection, select
@@ -154,6 +155,8 @@ class _Plan:
     """Why this run replays (said once, before the articles)."""
     link_cassette: Callable[[list[str]], Path | None] = lambda ids: None
     """Where the link answer for these articles is recorded; None to call the model directly."""
+    writes: OptionalWrites = field(default_factory=OptionalWrites)
+    """The cache and recordings: a failed write is said once and costs only itself."""
 
 
 def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
@@ -168,6 +171,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     api_key, base_url, mode, model = endpoint(options, env)
     prompt_version = template_version("extract.j2")
     configured = bool(api_key or base_url)
+    writes = OptionalWrites(progress.notice)
     if options.record and options.replay:
         raise ConfigError("--record and --replay contradict each other: pick one")
     replay_asked = options.replay or (options.cassettes is not None and not options.record)
@@ -190,7 +194,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         host = redact.host(base_url)
         if not options.record:
             producer = Producer(kind="live", model=model, mode=mode, endpoint=host, prompt_version=prompt_version)
-            return _Plan(producer, lambda a: client, lambda a: None, record=False)
+            return _Plan(producer, lambda a: client, lambda a: None, record=False, writes=writes)
         root = options.cassettes or Path("cassettes")
         rec = recording.write_set(
             root / options.folder.resolve().name,
@@ -198,6 +202,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             mode=mode,
             source=redact.text(options.recording_source or f"answers of model {model} at {host}"),
             prompt_version=prompt_version,
+            writes=writes,
         )
         producer = Producer(
             kind="record", model=model, mode=mode, endpoint=host, recordings=rec.describe(), prompt_version=prompt_version
@@ -209,6 +214,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             record=True,
             summary_cassette=rec.summary_cassette,
             link_cassette=rec.link_cassette,
+            writes=writes,
         )
 
     if options.record:
@@ -508,14 +514,14 @@ def _cache(options: Options, plan: _Plan) -> cache.AnswerCache | None:
     """Live runs only: a recording must hold real calls, and a replay costs nothing."""
     if options.cache_dir is None or plan.producer.kind != "live":
         return None
-    return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint)
+    return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint, plan.writes)
 
 
-def answer_cache(options: Options, model: str, mode: str, host: str) -> cache.AnswerCache:
+def answer_cache(options: Options, model: str, mode: str, host: str, writes: OptionalWrites | None = None) -> cache.AnswerCache:
     """Where a live run with these settings keeps its answers (``batch collect`` stores there)."""
     assert options.cache_dir is not None
     return cache.AnswerCache(
-        options.cache_dir, model=model, mode=mode, endpoint=host, chunk_chars=options.chunk_chars, max_retries=options.max_retries
+        options.cache_dir, writes, model=model, mode=mode, endpoint=host, chunk_chars=options.chunk_chars, max_retries=options.max_retries
     )
 
 
@@ -630,5 +636,5 @@ def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:
     """``call()``, inside the cassette at ``path`` (recording or replaying) when there is one."""
     if path is None:
         return call()
-    with recording.cassette(path, record=plan.record):
+    with recording.cassette(path, record=plan.record, writes=plan.writes):
         return call()
