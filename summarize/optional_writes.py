@@ -28,7 +28,7 @@ class OptionalWrites:
         with self._lock:
             if kind in self.given_up:
                 return
-            why = err.strerror or type(err).__name__
+            why = err.strerror or str(err) or type(err).__name__
             self.given_up[kind] = f"warning: the {kind} in {where} cannot be written ({why}); {consequence}"
             message = self.given_up[kind]
         self.warn(message)
