@@ -52,7 +52,7 @@ def to_markdown(brief: Brief) -> str:
         out += ["## Summary", ""]
         out += [f"- {cell(s.text)} · {cell(', '.join(s.cites))}" for s in brief.summary.sentences]
         if brief.summary.dropped:
-            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief)")
+            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief, or numbers or names their cited items do not state)")
         out.append("")
     if brief.stories:
         out += ["## This week", ""]
