@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from enum import Enum
@@ -25,7 +26,7 @@ from summarize.extract.llm import (
     DEFAULT_TRANSPORT_RETRIES,
 )
 from summarize.extract.pool import DEFAULT_CONCURRENCY
-from summarize.files import unwritable, write_atomically
+from summarize.files import unwritable, write_atomically, write_fallback
 from summarize.render import base as render
 from summarize.render.base import DEFAULT_TOP
 from summarize.render import escape, markdown
@@ -38,6 +39,7 @@ from summarize.week.history import default_path as default_history_path
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_ERROR = 2
+EXIT_NOT_WRITTEN = 3
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
@@ -45,7 +47,9 @@ EXIT_CODES_HELP = (
     f"articles failed (see its 'Failed articles' section) or a stage after extraction failed "
     f"(its header says what is missing); {EXIT_ERROR} nothing produced "
     "(bad flags, no model and no recordings, an endpoint that cannot be reached, every article failed, "
-    "or no item passed its checks)."
+    "or no item passed its checks); "
+    f"{EXIT_NOT_WRITTEN} the brief was made but --out could not be written (a full or read-only disk): it went to "
+    "the file in the temporary folder named on stderr, or to stdout."
 )
 
 app = typer.Typer(
@@ -258,8 +262,12 @@ def brief(
         text = render_html.to_html(result.brief, result.texts)
     else:
         text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
+    text = redact.masked(text)  # the configured key, wherever it came from, masked by as many characters
     if out is not None:
-        write_atomically(out, text, shared=True)
+        try:
+            write_atomically(out, text, shared=True)
+        except OSError as problem:
+            _not_written(err, out, text, problem)
         if not quiet:
             err.print(f"wrote {_shown(out)}")
     elif output_format is Format.md and sys.stdout.isatty():
@@ -275,6 +283,21 @@ def brief(
         raise typer.Exit(EXIT_ERROR)
     if result.brief.failed or result.brief.missing:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _not_written(err: Console, out: Path, text: str, problem: OSError) -> None:
+    """--out failed after the work was done: the brief goes to a file in the temporary
+    folder (else stdout), named on stderr, and the exit code says so."""
+    why = problem.strerror or type(problem).__name__
+    fallback = write_fallback(text, out)
+    if fallback is not None:
+        where = f"it was written to {_shown(fallback)} instead"
+    else:
+        sys.stdout.write(text if not sys.stdout.isatty() else escape.terminal(text))
+        sys.stdout.flush()
+        where = "nor could the temporary folder: it was written to stdout"
+    err.print(f"error: --out {_shown(out)} could not be written ({_shown(why)}); {where}", style="bold red")
+    raise typer.Exit(EXIT_NOT_WRITTEN)
 
 
 def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
@@ -366,6 +389,8 @@ def main() -> None:
     # What is alive once the command's modules are imported lives as long as the process:
     # full garbage collections leave it out (walking it took about 0.2 s, mid-run, each time).
     gc.freeze()
+    if logging.lastResort is not None:  # what a library logs without a handler reaches stderr: no secret in it
+        logging.lastResort.addFilter(redact.LogScrub())
     app()
 
 

@@ -53,3 +53,19 @@ def unwritable(path: Path) -> str | None:
         except OSError as err:
             return f"cannot write in {folder}: {err.strerror}"
     return None
+
+
+def write_fallback(text: str, like: Path) -> Path | None:
+    """Write ``text`` to a new private file in the temporary folder, named after ``like``
+    (for a brief whose ``--out`` could not be written); None when that fails too."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"summarize-{like.stem}-", suffix=like.suffix or ".txt")
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        return None
+    return Path(name)

@@ -41,6 +41,7 @@ from summarize.models import (
     Usage,
     Window,
 )
+from summarize.optional_writes import OptionalWrites
 from summarize.resources import data_dir
 from summarize.sources import copies, load
 from summarize.sources.window import Selection, select
@@ -157,11 +158,14 @@ class _Plan:
     """Why this run replays (said once, before the articles)."""
     link_cassette: Callable[[list[str]], Path | None] = lambda ids: None
     """Where the link answer for these articles is recorded; None to call the model directly."""
+    writes: OptionalWrites = field(default_factory=OptionalWrites)
+    """The cache and recordings: a failed write is said once and costs only itself."""
 
 
 def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
     """The API key, base URL, mode and model a live run of ``options`` uses."""
     api_key = env.get("OPENAI_API_KEY") or None
+    redact.keep_secret(api_key)  # never printed or written, even when an endpoint echoes it
     base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
     return api_key, base_url, options.mode or "tools", options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
 
@@ -170,6 +174,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
     api_key, base_url, mode, model = endpoint(options, env)
     prompt_version = template_version("extract.j2")
     configured = bool(api_key or base_url)
+    writes = OptionalWrites(progress.notice)
     if options.record and options.replay:
         raise ConfigError("--record and --replay contradict each other: pick one")
     replay_asked = options.replay or (options.cassettes is not None and not options.record)
@@ -192,7 +197,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
         host = redact.host(base_url)
         if not options.record:
             producer = Producer(kind="live", model=model, mode=mode, endpoint=host, prompt_version=prompt_version)
-            return _Plan(producer, lambda a: client, lambda a: None, record=False)
+            return _Plan(producer, lambda a: client, lambda a: None, record=False, writes=writes)
         root = options.cassettes or Path("cassettes")
         rec = recording.write_set(
             root / options.folder.resolve().name,
@@ -200,6 +205,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             mode=mode,
             source=redact.text(options.recording_source or f"answers of model {model} at {host}"),
             prompt_version=prompt_version,
+            writes=writes,
         )
         producer = Producer(
             kind="record", model=model, mode=mode, endpoint=host, recordings=rec.describe(), prompt_version=prompt_version
@@ -211,6 +217,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             record=True,
             summary_cassette=rec.summary_cassette,
             link_cassette=rec.link_cassette,
+            writes=writes,
         )
 
     if options.record:
@@ -610,14 +617,14 @@ def _cache(options: Options, plan: _Plan) -> cache.AnswerCache | None:
     """Live runs only: a recording must hold real calls, and a replay costs nothing."""
     if options.cache_dir is None or plan.producer.kind != "live":
         return None
-    return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint)
+    return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint, plan.writes)
 
 
-def answer_cache(options: Options, model: str, mode: str, host: str) -> cache.AnswerCache:
+def answer_cache(options: Options, model: str, mode: str, host: str, writes: OptionalWrites | None = None) -> cache.AnswerCache:
     """Where a live run with these settings keeps its answers (``batch collect`` stores there)."""
     assert options.cache_dir is not None
     return cache.AnswerCache(
-        options.cache_dir, model=model, mode=mode, endpoint=host, chunk_chars=options.chunk_chars, max_retries=options.max_retries
+        options.cache_dir, writes, model=model, mode=mode, endpoint=host, chunk_chars=options.chunk_chars, max_retries=options.max_retries
     )
 
 
@@ -748,5 +755,5 @@ def _recorded(plan: _Plan, path: Path | None, call: Callable[[], T]) -> T:
     """``call()``, inside the cassette at ``path`` (recording or replaying) when there is one."""
     if path is None:
         return call()
-    with recording.cassette(path, record=plan.record):
+    with recording.cassette(path, record=plan.record, writes=plan.writes):
         return call()

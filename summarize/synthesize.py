@@ -1,8 +1,9 @@
 """The cited executive summary: one model call over the merged brief.
 
-Every sentence must cite ids of items in the brief.  Citations to ids that do not exist
-are sent back to the model (a reask naming them); what still cites nothing real after the
-reasks is dropped, never shown.
+Every sentence must cite ids of items in the brief, and its numbers and names must be
+stated by the items it cites (:mod:`summarize.verify.support`).  Citations to ids that do
+not exist, and numbers or names no cited item states, are sent back to the model (a reask
+naming them); what still fails after the reasks is dropped, never shown.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from summarize.extract.llm import ModelClient
 from summarize.extract.prompting import summary_prompt
 from summarize.models import Brief, Summary, SummaryDraft, SummarySentence
-from summarize.verify import checks
+from summarize.verify import checks, support
 
 
 def citable_ids(brief: Brief) -> set[str]:
@@ -39,21 +40,44 @@ def story_items(brief: Brief) -> dict[str, set[str]]:
     return found
 
 
+def item_texts(brief: Brief) -> dict[str, list[str]]:
+    """Each citable id's texts and numbers (what a sentence citing it may repeat), with
+    those of the items and articles it names by id, two steps deep (a claim group's claims,
+    their speakers with all their name forms, the date of the article a quote is from)."""
+    groups = (brief.articles, brief.actors, brief.claims, brief.figures, brief.stances, brief.claim_clusters, brief.contested, brief.figure_groups, brief.issues)
+    own = {item.id: list(support.texts_of(item.model_dump(mode="json"))) for group in groups for item in group}
+
+    def reach(start: str) -> list[str]:
+        seen, frontier = {start}, [start]
+        for _ in range(2):
+            frontier = [t for i in frontier for t in own[i] if t in own and t not in seen]
+            seen.update(frontier)
+        return [t for i in seen for t in own[i]]
+
+    return {i: reach(i) for i in citable_ids(brief)}
+
+
 def citation_problems(
-    draft: SummaryDraft, known: set[str], stories: set[str] | None = None, items: dict[str, set[str]] | None = None
+    draft: SummaryDraft,
+    known: set[str] | dict[str, list[str]],
+    stories: set[str] | None = None,
+    items: dict[str, set[str]] | None = None,
 ) -> list[str]:
-    """One line per sentence or headline citing nothing, or an id the brief does not have
-    (and per headline for a story the brief does not have, a story headlined twice, or,
-    given each story's ``items``, an id that is not one of its story's)."""
+    """One line per sentence or headline citing nothing, or an id the brief does not have,
+    or stating a number or name none of its cited items states (when ``known`` maps ids to
+    their texts); and per headline for a story the brief does not have, a story headlined
+    twice, or (given each story's ``items``) an id that is not one of its story's."""
     problems = []
-    cited = [(f"sentences[{i}]", s.cites) for i, s in enumerate(draft.sentences)]
-    cited += [(f"headlines[{i}]", h.cites) for i, h in enumerate(draft.headlines)]
-    for where, cites in cited:
+    cited = [(f"sentences[{i}]", s.text, s.cites) for i, s in enumerate(draft.sentences)]
+    cited += [(f"headlines[{i}]", h.headline, h.cites) for i, h in enumerate(draft.headlines)]
+    for where, text, cites in cited:
         unknown = [c for c in cites if c not in known]
         if unknown:
             problems.append(f"{where}: {', '.join(unknown)} not in the brief")
         elif not cites:
             problems.append(f"{where}: cites nothing")
+        elif isinstance(known, dict) and (extra := support.unsupported(text, [t for c in cites for t in known[c]])):
+            problems.append(f"{where}: no cited item states {', '.join(repr(w) for w in extra)}")
     if stories is not None:
         seen: set[str] = set()
         for i, h in enumerate(draft.headlines):
@@ -67,11 +91,12 @@ def citation_problems(
     return problems
 
 
-def _validator(known: set[str], stories: set[str], items: dict[str, set[str]]):
+def _validator(known: dict[str, list[str]], stories: set[str], items: dict[str, set[str]]):
     return checks.raising(
         lambda draft: citation_problems(draft, known, stories, items),
         "citation_check",
-        "sentence(s) or headline(s) cite ids or stories that are not in the brief. Cite only listed ids",
+        "sentence(s) or headline(s) cite ids or stories that are not in the brief, or say what their cited items do not. "
+        "Cite only listed ids, and state only numbers and names the cited items state",
     )
 
 
@@ -92,20 +117,25 @@ def with_headlines(brief: Brief) -> Brief:
 def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> Summary:
     """Raises :class:`summarize.extract.llm.ModelError` when no usable answer came back."""
     prompt = summary_prompt(brief)
-    known = citable_ids(brief)
+    known = item_texts(brief)
     stories = {s.id for s in brief.stories}
     items = story_items(brief)
+
+
+    def supported(text: str, cites: list[str]) -> bool:
+        return bool(cites) and all(c in known for c in cites) and not support.unsupported(text, [t for c in cites for t in known[c]])
+
     answer = client.structured(
         prompt.messages, SummaryDraft, context={"check": _validator(known, stories, items)}, max_retries=max_retries
     )
     kept = [
         SummarySentence(text=s.text, cites=list(dict.fromkeys(s.cites)))
         for s in answer.value.sentences
-        if s.cites and all(c in known for c in s.cites)
+        if supported(s.text, s.cites)
     ]
     headlines, seen = [], set()
     for h in answer.value.headlines:
-        if h.story_id in stories and h.story_id not in seen and h.cites and set(h.cites) <= items[h.story_id]:
+        if h.story_id in stories and h.story_id not in seen and set(h.cites) <= items[h.story_id] and supported(h.headline, h.cites):
             seen.add(h.story_id)
             headlines.append(h.model_copy(update={"cites": list(dict.fromkeys(h.cites))}))
     return Summary(

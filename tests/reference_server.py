@@ -77,6 +77,7 @@ FAULTS = {
     "refusal": "a refusal message instead of an answer",
     "quota": "HTTP 429 insufficient_quota",
     "auth": "HTTP 401",
+    "echo_key": "HTTP 400 whose message repeats the request's Authorization header (a careless endpoint or proxy)",
     "bad_cite": "(summary) the first sentence also cites C999, which is not in the brief",
     "bad_id": "(links) a claim group naming C999, which is not in the story",
 }
@@ -196,6 +197,8 @@ class ReferenceServer:
             return 429, _error("You exceeded your current quota.", "insufficient_quota"), {}
         if fault == "auth":
             return 401, _error("Incorrect API key provided.", "invalid_api_key"), {}
+        if fault == "echo_key":
+            return 400, _error(f"bad request; headers were Authorization: {_ECHO}", "invalid_request_error"), {}
         if fault == "format_unsupported":
             return 500, _error(_unsupported(body), "server_error"), {}
         if fault == "hang":
@@ -313,7 +316,10 @@ class ReferenceServer:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     return self._send(400, _error("request body is not JSON"), {})
-                self._send(*server.answer(body, arrived))
+                status, data, headers = server.answer(body, arrived)
+                if _ECHO in json.dumps(data):  # the echo_key fault: what the client sent, as it sent it
+                    data = json.loads(json.dumps(data).replace(_ECHO, json.dumps(str(self.headers.get("authorization")))[1:-1]))
+                self._send(status, data, headers)
 
             def do_GET(self):  # noqa: N802
                 if self.path.rstrip("/").endswith("/models"):
@@ -428,6 +434,9 @@ def _unsupported(body: dict) -> str:
     if body.get("tools"):
         return "tool_choice: this server does not support tools"
     return "internal error"
+
+
+_ECHO = "<the authorization header>"
 
 
 def _error(message: str, code: str | None = None) -> dict:

@@ -1,4 +1,4 @@
-from summarize.verify.ground import FUZZY_THRESHOLD, locate
+from summarize.verify.ground import FUZZY_THRESHOLD, locate, refusal
 
 TEXT = "He said: “We have not yet seen these troops deploy,”\nadded  Blinken. Café Zürich — 東京 report."
 
@@ -27,11 +27,18 @@ def test_a_quote_that_is_not_in_the_text_does_not_align():
     assert locate("   ", TEXT) is None
 
 
-def test_a_typo_in_a_long_quote_aligns_fuzzily_above_the_threshold():
+def test_case_punctuation_and_a_dropped_function_word_align_fuzzily_above_the_threshold():
     text = "Officials said the convoy of armoured vehicles crossed the border before dawn on Tuesday."
-    span = locate("the convoy of armored vehicles crossed the border before dawn", text)
+    span = locate("The convoy of armoured vehicles crossed border, before dawn", text)
     assert span.alignment == "fuzzy" and FUZZY_THRESHOLD <= span.score < 100
     assert text[span.start : span.end] == "the convoy of armoured vehicles crossed the border before dawn"
+
+
+def test_a_changed_content_word_does_not_align_and_says_which():
+    text = "Officials said the convoy of armoured vehicles crossed the border before dawn on Tuesday."
+    quote = "the convoy of armored vehicles crossed the border before dawn"
+    assert locate(quote, text) is None
+    assert refusal(quote, text) == "the article says 'armoured' where the quote says 'armored'"
 
 
 def test_a_paraphrase_does_not_align():

@@ -78,3 +78,68 @@ def test_a_live_run_with_a_failed_article_still_summarises_the_rest(tmp_path):
         brief = pipeline.brief_folder(options, env={}).brief
     assert len(brief.failed) == 1 and len(brief.articles) == 2
     assert brief.summary is not None and len(brief.summary.sentences) == 6
+
+
+def _injection_brief():
+    from conftest import TESTS
+    from test_merge import actor, brief_of, extraction
+
+    from summarize.models import OUTLET, Claim
+    from summarize.verify import ground
+
+    text = (TESTS / "hostile" / "injection.txt").read_text(encoding="utf-8")
+    quote = "The city council approved a budget of 120 million for the new stadium on Tuesday."
+    claim = Claim(text="The council approved a 120 million stadium budget.", speaker=OUTLET, kind="fact", evidence=ground.evidence(quote, text, "a1"))
+    assert claim.evidence.alignment == "exact"
+    return brief_of(extraction("a1", [actor("a1", "council")], [claim]))
+
+
+class _Scripted:
+    """Answers the summary request with each draft in turn, through the request's check,
+    as instructor's reask loop does."""
+
+    def __init__(self, *drafts):
+        self.drafts, self.checked = list(drafts), []
+
+    def structured(self, messages, response_model, context, max_retries, **kwargs):
+        from pydantic import ValidationError
+
+        from summarize.extract.llm import Answer
+        from summarize.models import Usage
+
+        for attempt, raw in enumerate(self.drafts[: max_retries + 1], 1):
+            draft = response_model.model_validate(raw)
+            try:
+                context["check"](draft)
+                return Answer(draft, attempt, Usage(requests=attempt))
+            except (ValidationError, ValueError) as err:
+                self.checked.append(str(err))
+        return Answer(draft, attempt, Usage(requests=attempt))
+
+
+def test_a_summary_sentence_that_says_what_its_cited_items_do_not_is_reasked_then_dropped():
+    from summarize.synthesize import summarize_brief
+
+    brief = _injection_brief()
+    [claim] = brief.claims
+    injected = [
+        {"text": "The minister resigned on Tuesday, said Jane Doe.", "cites": [claim.id]},  # a name no cited item states
+        {"text": "The council approved a budget of 120 million.", "cites": [claim.id]},
+    ]
+    worse = [{"text": "The council approved a budget of 150 million.", "cites": [claim.id]}]  # a number no cited item states
+    client = _Scripted({"sentences": injected, "headlines": []}, {"sentences": worse, "headlines": []})
+    summary = summarize_brief(brief, client, max_retries=1)
+    assert "no cited item states 'Jane', 'Doe'" in client.checked[0]
+    assert "no cited item states '150 million'" in client.checked[1]
+    assert summary.sentences == [] and summary.dropped == 1
+
+
+def test_a_summary_sentence_its_cited_items_support_is_kept():
+    from summarize.synthesize import summarize_brief
+
+    brief = _injection_brief()
+    [claim] = brief.claims
+    said = [{"text": "The council approved a budget of 120 million on Tuesday.", "cites": [claim.id]}]
+    client = _Scripted({"sentences": said, "headlines": []})
+    summary = summarize_brief(brief, client)
+    assert [s.text for s in summary.sentences] == [said[0]["text"]] and not client.checked

@@ -30,6 +30,7 @@ from summarize.extract.llm import Answer
 from summarize.extract.prompting import template_hash
 from summarize.files import write_atomically
 from summarize.models import Usage
+from summarize.optional_writes import OptionalWrites
 
 _TEMPLATES = ("extract.j2", "glean.j2")
 
@@ -50,8 +51,10 @@ def _digest(data: object) -> str:
 
 
 class AnswerCache:
-    def __init__(self, folder: Path, **settings: object):
+    def __init__(self, folder: Path, writes: OptionalWrites | None = None, **settings: object):
         self.folder = folder
+        self.writes = writes or OptionalWrites()
+        """A full or read-only cache folder is said once, and the run goes on without caching."""
         self.settings = {**settings, "templates": {name: template_hash(name) for name in _TEMPLATES}}
 
     def path(self, article_id: str) -> Path:
@@ -63,14 +66,15 @@ class AnswerCache:
     def client(self, article_id: str, client: Any, offline: bool = False) -> "CachingClient":
         """``client`` answering from this article's stored answers first; with ``offline``,
         a request with no stored answer raises :class:`Miss` instead of reaching the model."""
-        return CachingClient(self.path(article_id), client, offline)
+        return CachingClient(self.path(article_id), client, offline, self.writes)
 
 
 class CachingClient:
     """Stands in for :class:`summarize.extract.llm.ModelClient` in the extraction."""
 
-    def __init__(self, path: Path, client: Any, offline: bool):
+    def __init__(self, path: Path, client: Any, offline: bool, writes: OptionalWrites | None = None):
         self.path, self.inner, self.offline = path, client, offline
+        self.writes = writes or OptionalWrites()
         self.answers = self._read()
         self._lock = threading.Lock()
         """The parts of one article may be answered at once; the file is written whole."""
@@ -108,5 +112,9 @@ class CachingClient:
         answer = self.inner.structured(messages, response_model, context=context, max_retries=max_retries, **kwargs)
         with self._lock:
             self.answers[key] = {"answer": response_model.__name__, "value": answer.value.model_dump(mode="json")}
-            write_atomically(self.path, json.dumps({"answers": self.answers}, ensure_ascii=False))
+            if not self.writes.skipped("answer cache"):
+                try:
+                    write_atomically(self.path, json.dumps({"answers": self.answers}, ensure_ascii=False))
+                except OSError as err:
+                    self.writes.failed("answer cache", self.path.parent, err, "this run goes on without caching its answers")
         return answer

@@ -58,7 +58,7 @@ from instructor.core import Instructor, InstructorError, InstructorRetryExceptio
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from summarize import models
+from summarize import models, redact
 from summarize.extract import bounds, screen
 from summarize.extract.endpoint import is_local
 from summarize.models import Usage
@@ -611,7 +611,8 @@ def _is_cassette_miss(exc: BaseException) -> bool:
 
 
 def _first_line(text: str, limit: int = 200) -> str:
-    line = " ".join(text.split())
+    """One line of an endpoint's words, secrets out before it is cut (a cut key matches nothing)."""
+    line = " ".join(redact.text(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

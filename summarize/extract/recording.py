@@ -30,6 +30,7 @@ from vcr.serializers import yamlserializer
 from summarize import redact
 from summarize.extract.llm import MODES
 from summarize.files import write_atomically
+from summarize.optional_writes import OptionalWrites
 
 MANIFEST = "RECORDING.json"
 _KEEP_HEADERS = {"content-type"}
@@ -45,6 +46,14 @@ def _scrub_request(request):
 
 def _scrub_response(response):
     response["headers"] = {k: v for k, v in response["headers"].items() if k.lower() in _KEEP_HEADERS}
+    body = response.get("body") or {}
+    raw = body.get("string")
+    if isinstance(raw, bytes):  # an endpoint may echo the key back in an error body
+        text = raw.decode("utf-8", errors="replace")
+        if redact.secrets(text) != text:
+            body["string"] = redact.secrets(text).encode("utf-8")
+    elif isinstance(raw, str):
+        body["string"] = redact.secrets(raw)
     return response
 
 
@@ -70,36 +79,62 @@ def check_cassette(path: Path) -> None:
         raise BadRecording(f"the recording {path.name} cannot be read ({type(err).__name__}: {detail})") from err
 
 
+_NOT_RECORDED = "this run goes on without recording (its answers are still briefed)"
+
+
 @contextmanager
-def cassette(path: Path, record: bool) -> Iterator[None]:
+def cassette(path: Path, record: bool, writes: OptionalWrites | None = None) -> Iterator[None]:
     """Replay ``path`` (no request may go out), or replace it with what the endpoint answers.
 
     A new recording is written to a temporary file first and moved over the old one once
     complete (a model error is part of what was recorded), so an interrupted recording
-    leaves the previous cassette in place."""
+    leaves the previous cassette in place.  A recording that cannot be written (a full or
+    read-only disk) is said once through ``writes``; the answers are kept all the same."""
     if not record:
         check_cassette(path)
         with _VCR.use_cassette(str(path), record_mode="none", allow_playback_repeats=False):
             yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    writes = writes or OptionalWrites()
+    if writes.skipped("recording"):
+        yield
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+    except OSError as err:
+        writes.failed("recording", path.parent, err, _NOT_RECORDED)
+        yield
+        return
+    answered = False
     try:
         with _VCR.use_cassette(str(tmp), record_mode="all", allow_playback_repeats=False):
             yield
+            answered = True
+    except OSError as err:
+        if not answered:  # raised by the call itself, not by saving
+            _keep(tmp, path, writes)
+            raise
+        tmp.unlink(missing_ok=True)
+        writes.failed("recording", path.parent, err, _NOT_RECORDED)
+        return
     except Exception:
-        _keep(tmp, path)
+        _keep(tmp, path, writes)
         raise
     except BaseException:  # interrupted: what was recorded so far is not a whole answer
         tmp.unlink(missing_ok=True)
         raise
-    _keep(tmp, path)
+    _keep(tmp, path, writes)
 
 
-def _keep(tmp: Path, path: Path) -> None:
-    if tmp.exists():
-        os.replace(tmp, path)
+def _keep(tmp: Path, path: Path, writes: OptionalWrites) -> None:
+    try:
+        if tmp.exists():
+            os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        writes.failed("recording", path.parent, err, _NOT_RECORDED)
 
 
 @dataclass(frozen=True)
@@ -149,8 +184,11 @@ def read_set(folder: Path) -> RecordingSet | None:
     return found
 
 
-def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_version: str) -> RecordingSet:
-    folder.mkdir(parents=True, exist_ok=True)
+def write_set(
+    folder: Path, *, model: str, mode: str, source: str, prompt_version: str, writes: OptionalWrites | None = None
+) -> RecordingSet:
+    """The recording set about to be written in ``folder``; a manifest that cannot be
+    written is said once through ``writes`` and no cassette is written after it."""
     data = {
         "model": model,
         "mode": mode,
@@ -158,7 +196,10 @@ def write_set(folder: Path, *, model: str, mode: str, source: str, prompt_versio
         "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "prompt_version": prompt_version,
     }
-    write_atomically(folder / MANIFEST, json.dumps(data, indent=2) + "\n")
+    try:
+        write_atomically(folder / MANIFEST, json.dumps(data, indent=2) + "\n")
+    except OSError as err:
+        (writes or OptionalWrites()).failed("recording", folder, err, _NOT_RECORDED)
     return RecordingSet(folder=folder, **data)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from summarize.models import Brief, Figure, Story
+from summarize.models import Brief, Evidence, Figure, Story
 from summarize.render import escape
 
 BOUND_WORDS = {
@@ -78,3 +78,13 @@ def provenance(brief: Brief) -> str:
     if p.kind == "record":
         return f"Live answers from {cell(p.endpoint)}, recorded to {cell(p.recordings)}; {what}."
     return f"Live answers from {cell(p.endpoint)}; {what}. Generated {brief.generated_at}."
+
+
+FUZZY_MARK = " (fuzzy match)"
+"""After a quote that aligned only once spacing, case, punctuation or function words were
+forgiven: what the HTML page draws in blue with a dashed underline."""
+
+
+def fuzzy_mark(evidence: list[Evidence]) -> str:
+    """:data:`FUZZY_MARK` when any of these evidence spans aligned fuzzily, else nothing."""
+    return FUZZY_MARK if any(ev.alignment == "fuzzy" for ev in evidence) else ""

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from summarize.render.base import DEFAULT_TOP, cell, format_value, leading, provenance, relabel
+from summarize.render.base import DEFAULT_TOP, cell, format_value, fuzzy_mark, leading, provenance, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
@@ -38,7 +38,7 @@ class _Context(Lookups):
         return ", ".join(p for p in parts if p) + f" [{self.label[ref.id]}]"
 
     def cite(self, ev: Evidence) -> str:
-        return f"“{cell(ev.quote)}” — {self.source(ev.article_id)}"
+        return f"“{cell(ev.quote)}”{fuzzy_mark([ev])} — {self.source(ev.article_id)}"
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -55,7 +55,7 @@ def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
         out += ["## Summary", ""]
         out += [f"- {cell(s.text)} · {cell(', '.join(s.cites))}" for s in brief.summary.sentences]
         if brief.summary.dropped:
-            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief)")
+            out.append(f"- ({brief.summary.dropped} sentence(s) left out: they cited items that are not in this brief, or numbers or names their cited items do not state)")
         out.append("")
     if brief.stories:
         out += ["## This week", ""]
@@ -212,13 +212,15 @@ def _given_by(ctx: _Context, f) -> str:
 def _quoted_once(ctx: _Context, evidence: list[Evidence]) -> list[str]:
     """Each distinct quote once, with every article that carries it: “…” — undated [#5, #7]."""
     by_quote: dict[str, list[str]] = {}
+    marks: dict[str, list[Evidence]] = defaultdict(list)
     for ev in evidence:
         by_quote.setdefault(ev.quote, []).append(ev.article_id)
+        marks[ev.quote].append(ev)
     lines = []
     for quote, article_ids in by_quote.items():
         first = ctx.source(article_ids[0])
         others = [ctx.label[a] for a in dict.fromkeys(article_ids[1:]) if a in ctx.label and a != article_ids[0]]
-        lines.append(f"“{cell(quote)}” — {first[:-1] + ', ' + ', '.join(others) + ']' if others else first}")
+        lines.append(f"“{cell(quote)}”{fuzzy_mark(marks[quote])} — {first[:-1] + ', ' + ', '.join(others) + ']' if others else first}")
     return lines
 
 

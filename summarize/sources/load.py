@@ -102,6 +102,9 @@ def load_folder(folder: Path, recursive: bool = False) -> Loaded:
             loaded.articles.append(load_article(path, loaded.notes))
         except LoadError as err:
             loaded.failures.append(ExtractionFailure(path=str(path), stage="load", reason=err.reason))
+        except (RecursionError, MemoryError, ValueError) as err:  # a parser fed by this file: it costs this file only
+            reason = f"could not be read ({type(err).__name__}: {str(err)[:200]})"
+            loaded.failures.append(ExtractionFailure(path=str(path), stage="load", reason=reason))
     return loaded
 
 

@@ -110,14 +110,13 @@ def split_front_matter(text: str) -> tuple[str, Metadata]:
         if re.match(r"---[ \t]*\n", text):
             meta.problems.append("its front matter opens with --- but is never closed by another ---; it was read as text")
         return text, meta
-    import yaml
+    from summarize.sources import safe_yaml  # imported here: PyYAML is only needed for .md files
 
     try:
-        fields = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as err:
-        where = getattr(err, "problem_mark", None)
-        line = f" (line {where.line + 2})" if where is not None else ""
-        meta.problems.append(f"its front matter is not valid YAML{line}; it was ignored")
+        fields = safe_yaml.load(match.group(1))
+    except safe_yaml.UnsafeYaml as err:
+        line = f" (line {err.line + 1})" if err.line is not None else ""  # the file's line: --- is line 1
+        meta.problems.append(f"its front matter {err}{line}; it was ignored")
         return text[match.end():], meta
     if isinstance(fields, dict):
         for key, value in fields.items():

@@ -49,7 +49,8 @@ def problems(answer: Any, text: str, known: set[str] | None = None) -> Problems:
         for index, item in enumerate(getattr(answer, kind, [])):
             issues = []
             if ground.locate(item.quote, text) is None:
-                issues.append(f"quote not found in the article: {item.quote[:60]!r}")
+                changed = ground.refusal(item.quote, text)
+                issues.append(f"quote changes the article's words: {changed}" if changed else f"quote not found in the article: {item.quote[:60]!r}")
             if kind == "figures" and not numbers.supports(item.value, item.unit, item.quote):
                 stated = ", ".join(m.text for m in numbers.scan(item.quote)) or "no number"
                 issues.append(f"value {item.value:g} is not what its quote states ({stated})")

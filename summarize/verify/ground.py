@@ -11,7 +11,10 @@ Three outcomes, tried in order:
   alignment scores at least ``FUZZY_THRESHOLD`` (0-100, an edit-distance similarity),
   which tolerates a typo fixed or a word changed but not a paraphrase, and never a
   changed number: the digits of quote and match must be the same.  Quotes longer than
-  ``MAX_FUZZY_CHARS`` are only matched exactly or folded;
+  ``MAX_FUZZY_CHARS`` are only matched exactly or folded.  Either way, a fuzzy match must
+  carry the same meaning words as its span (:mod:`summarize.verify.meaning`: no negation,
+  number, name or content word changed, added or dropped), else it is refused and
+  :func:`refusal` says why;
 * **unaligned** — neither.
 
 Offsets always point into the original text as Python string indices, so they count
@@ -28,6 +31,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from summarize.models import Alignment, Evidence
+from summarize.verify import meaning
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_CHARS = 20
@@ -91,7 +95,25 @@ def _fold(text: str) -> tuple[str, list[int]]:
 
 @lru_cache(maxsize=4096)
 def locate(quote: str, text: str) -> Span | None:
-    """Where ``quote`` sits in ``text`` (memoised: the checks and the grounding both ask)."""
+    """Where ``quote`` sits in ``text`` (memoised: the checks and the grounding both ask);
+    a fuzzy match that changes a meaning word is refused."""
+    span = _candidate(quote, text)
+    if span is None or span.alignment == "exact" or meaning.difference(quote, text[span.start : span.end]) is None:
+        return span
+    return None
+
+
+def refusal(quote: str, text: str) -> str | None:
+    """Why a quote that aligns fuzzily was refused (the meaning word that differs), or None."""
+    span = _candidate(quote, text)
+    if span is None or span.alignment == "exact":
+        return None
+    return meaning.difference(quote, text[span.start : span.end])
+
+
+@lru_cache(maxsize=4096)
+def _candidate(quote: str, text: str) -> Span | None:
+    """Where ``quote`` sits in ``text`` by its characters alone."""
     quote = quote.strip()
     if not quote:
         return None
@@ -128,7 +150,8 @@ def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int, floa
     lo, hi = max(0, start - margin), min(len(text), end + margin)
     starts = [i for i in range(lo, min(start + margin, hi)) if not text[i].isspace() and (i == 0 or text[i - 1].isspace())]
     ends = [i for i in range(max(end - margin, lo + 1), hi + 1) if not text[i - 1].isspace() and (i == len(text) or text[i].isspace())]
-    best = (start, end, fuzz.ratio(quote, text[start:end]))
+    # The alignment's own edges only when no word edge is near: the span is shown as the quote.
+    best = (start, end, fuzz.ratio(quote, text[start:end]) if not (starts and ends) else -1.0)
     if len(starts) * len(ends) > _MAX_EDGE_PAIRS:
         head, tail = quote[:_EDGE_CHARS], quote[-_EDGE_CHARS:]
         s = max(starts, key=lambda i: fuzz.ratio(head, text[i : i + len(head)]))
@@ -150,7 +173,7 @@ def evidence(quote: str, text: str, article_id: str, offset: int = 0) -> Evidenc
         return Evidence(article_id=article_id, quote=quote)
     return Evidence(
         article_id=article_id,
-        quote=quote,
+        quote=text[span.start : span.end],  # the article's own words, whatever the model's spelling
         start=span.start + offset,
         end=span.end + offset,
         alignment=span.alignment,

@@ -90,7 +90,8 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         db.commit()
     except sqlite3.Error as err:
         db.rollback()
-        raise HistoryError(f"history {path} is not a readable summarize history: {err}") from err
+        trouble = "cannot be written" if create else "is not a readable summarize history"  # a full disk is not a broken file
+        raise HistoryError(f"history {path} {trouble}: {err}") from err
     finally:
         db.close()
 
