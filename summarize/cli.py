@@ -15,6 +15,7 @@ from rich.markdown import Markdown
 
 from summarize import live_progress, pipeline, redact
 from summarize.cli_batch import batch_app
+from summarize.cli_fetch import fetch as fetch_command
 from summarize.extract.article import DEFAULT_MAX_RETRIES
 from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from summarize.extract.cache import default_dir as default_cache_dir
@@ -53,6 +54,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(batch_app, name="batch")
+app.command(name="fetch")(fetch_command)
 
 
 class Mode(str, Enum):
