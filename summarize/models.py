@@ -210,6 +210,7 @@ class ArticleRef(_Strict):
     outlet: str | None = Field(default=None, description="Source, site name or publisher.")
     url: str | None = None
     author: str | None = None
+    language: str = Field(default="en", description="Language code of the article (a summarize/lang data file): how its numbers, dates and words are read.")
 
 
 class Article(ArticleRef):

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from summarize.models import Article, ExtractionFailure
+from summarize.sources import language
 from summarize.sources.metadata import (
     Metadata,
     from_trafilatura,
@@ -157,6 +158,7 @@ def load_article(path: Path, notes: list[str] | None = None) -> Article:
         outlet=meta.outlet,
         url=meta.url,
         author=meta.author,
+        language=language.choose(body, meta.language),
         text=body,
     )
 
