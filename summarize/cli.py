@@ -86,7 +86,7 @@ def _shown(text: object) -> str:
 
 @app.command(
     help=(
-        "Summarise every .txt, .md and .html article in FOLDER into one cross-article brief: "
+        "Summarise every .txt, .md, .html and .pdf article in FOLDER into one cross-article brief: "
         "actors (with name variants merged), claims, figures and stances, each backed by a "
         "verbatim quote.\n\n"
         "The model is any OpenAI-compatible endpoint: OPENAI_API_KEY for OpenAI, or "
@@ -97,7 +97,7 @@ def _shown(text: object) -> str:
     ),
 )
 def brief(
-    folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],
+    folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm, .pdf).", show_default=False)],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.")] = False,
     model: Annotated[
         Optional[str],
