@@ -34,7 +34,7 @@ _CONTESTABLE = {"fact", "assessment", "denial"}
 
 def negative(claim: BriefClaim) -> bool:
     text = claim.text.lower().replace("n't", " not")
-    return claim.kind == "denial" or bool(lang.every("negations") & set(words(text)))
+    return claim.kind == "denial" or bool(lang.load().negations & set(words(text)))
 
 
 def _numbers(text: str) -> frozenset[float]:

@@ -46,12 +46,13 @@ class Loaded:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None) -> list[Path]:
+def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None, ignored: list[str] | None = None) -> list[Path]:
     """Article files in ``folder``, sorted by path; hidden files are skipped.
 
     Symbolic links are followed only to files inside ``folder``; links that lead outside
     it, dangle or loop are not read and, when ``refused`` is given, are listed there.
-    Linked sub-folders are never entered."""
+    Linked sub-folders are never entered.  Files of a type not read as articles (a photo, a
+    README) are named in ``ignored`` with why, when it is given."""
     if not folder.exists():
         raise NotADirectoryError(f"{folder} does not exist")
     if not folder.is_dir():
@@ -69,9 +70,9 @@ def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | N
             if name.startswith("."):
                 continue
             if path.suffix.lower() not in SUFFIXES:
-                if refused is not None:
+                if ignored is not None:
                     kind = f"a {path.suffix} file" if path.suffix else "a file with no extension"
-                    refused.append(LoadError(path, f"is {kind}, not a type read as an article ({', '.join(sorted(SUFFIXES))}): skipped"))
+                    ignored.append(f"skipped {path}: is {kind}, not a type read as an article ({', '.join(sorted(SUFFIXES))})")
                 continue
             problem = _link_problem(path, root) if path.is_symlink() else None
             if problem:
@@ -101,8 +102,9 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 def load_folder(folder: Path, recursive: bool = False) -> Loaded:
     refused: list[LoadError] = []
-    paths = discover(folder, recursive, refused)
-    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)])
+    ignored: list[str] = []
+    paths = discover(folder, recursive, refused, ignored)
+    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)], ignored)
     for path in paths:
         try:
             loaded.articles.append(load_article(path, loaded.notes))
