@@ -16,6 +16,7 @@ from rich.markdown import Markdown
 
 from summarize import live_progress, pipeline, redact
 from summarize.cli_batch import batch_app
+from summarize.cli_fetch import fetch as fetch_command
 from summarize.extract.article import DEFAULT_MAX_RETRIES
 from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from summarize.extract.cache import default_dir as default_cache_dir
@@ -59,6 +60,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(batch_app, name="batch")
+app.command(name="fetch")(fetch_command)
 
 
 class Mode(str, Enum):
@@ -90,7 +92,7 @@ def _shown(text: object) -> str:
 
 @app.command(
     help=(
-        "Summarise every .txt, .md and .html article in FOLDER into one cross-article brief: "
+        "Summarise every .txt, .md, .html and .pdf article in FOLDER into one cross-article brief: "
         "actors (with name variants merged), claims, figures and stances, each backed by a "
         "verbatim quote.\n\n"
         "The model is any OpenAI-compatible endpoint: OPENAI_API_KEY for OpenAI, or "
@@ -101,7 +103,7 @@ def _shown(text: object) -> str:
     ),
 )
 def brief(
-    folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],
+    folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm, .pdf).", show_default=False)],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.")] = False,
     model: Annotated[
         Optional[str],

@@ -226,6 +226,7 @@ class ArticleRef(_Strict):
     copies: list[Copy] = Field(
         default_factory=list, description="Other files carrying this same report (not sent to the model, not counted as corroboration)."
     )
+    language: str = Field(default="en", description="Language code of the article (a summarize/lang data file): how its numbers, dates and words are read.")
 
 
 class Article(ArticleRef):

@@ -88,7 +88,7 @@ def test_bad_files_are_reported_by_name_and_do_not_stop_the_others(tmp_path, nam
 
 
 def test_discovery_is_sorted_filtered_and_recursive_only_on_request(tmp_path):
-    for rel in ("b.txt", "a.md", "c.html", "skip.pdf", ".hidden.txt", "sub/d.txt"):
+    for rel in ("b.txt", "a.md", "c.html", "skip.jpg", ".hidden.txt", "sub/d.txt"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     assert [p.name for p in discover(tmp_path)] == ["a.md", "b.txt", "c.html"]

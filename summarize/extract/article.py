@@ -157,7 +157,7 @@ def extract_article(
     figures = _dedupe(items["figures"], _figure_key)
     stances = _dedupe(items["stances"], lambda s: (name_key(s.holder), name_key(s.target), s.polarity))
 
-    stated = numbers.scan(article.text)
+    stated = numbers.scan(article.text, article.language)
     missing = _uncovered(stated, figures)
     if missing and not run.budget.spent:
         try:
@@ -248,7 +248,7 @@ class PartRequest:
 
 def part_request(article: Article, part: chunks.Part, total_parts: int, index: int = 0) -> PartRequest:
     prompt = extraction_prompt(article, part.text, part=(part.start, total_parts) if total_parts > 1 else None)
-    return PartRequest(article, part, index, prompt.messages, checks.validator(part.text))
+    return PartRequest(article, part, index, prompt.messages, checks.validator(part.text, language=article.language))
 
 
 def first_requests(article: Article, chunk_chars: int = chunks.DEFAULT_CHUNK_CHARS) -> list[PartRequest]:
@@ -267,7 +267,7 @@ def ask_first(client: ModelClient, request: PartRequest, max_retries: int = DEFA
 
 def _ground(article: Article, answer: Any, text: str, offset: int, known: set[str] | None = None) -> dict[str, list]:
     """Grounded items of a draft answer, each with the problems it still has."""
-    problems = checks.problems(answer, text, known)
+    problems = checks.problems(answer, text, known, article.language)
     out: dict[str, list] = {}
     for kind in checks.KINDS:
         out[kind] = [
@@ -290,7 +290,7 @@ def _glean(run: _Run, missing: list[numbers.Mention], known: set[str], chunk_cha
         return []
     excerpt = passages.GAP.join(p.text for p in shown)
     prompt = gleaning_prompt(run.article, [_context(text, m) for m in missing[:held]], excerpt)
-    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known), len(excerpt))
+    answer = run.ask(prompt.messages, FigureGleaning, checks.validator(text, known, run.article.language), len(excerpt))
     return _ground(run.article, answer, text, 0, known)["figures"]
 
 

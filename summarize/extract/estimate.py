@@ -50,7 +50,7 @@ def article_cost(article: Article, chunk_chars: int, max_output_tokens: int) -> 
         prompt += _prompt_tokens(messages, ExtractionDraft)
         output += bounds.output_limit(ExtractionDraft, len(part.text), max_output_tokens)
     requests = len(parts)
-    stated = numbers.scan(article.text)
+    stated = numbers.scan(article.text, article.language)
     if stated:  # at most: every number left out
         shown, held = passages.around(article.text, [(m.start, m.end) for m in stated], chunk_chars)
         excerpt = passages.GAP.join(p.text for p in shown)

@@ -2,7 +2,9 @@
 
 A file holds only what a language needs to read news text in general: stopwords and
 negation words, honorifics and titles, number words and scales, month and weekday names, the words
-for "percent" and for currencies, words that mark the future tense, and whether the language writes a decimal comma.  No
+for "percent" and for currencies, words that mark the future tense, whether the language writes a decimal comma (and which
+signs group thousands), the keys of an article's header lines ("Titre:", "Datum:") and the
+words that open a byline ("By", "Par", "Von", "Por").  No
 topic vocabulary: the code must hold on any story.  Words are always matched on word
 boundaries (:func:`word_pattern`).
 """
@@ -38,6 +40,14 @@ class Language:
     future_markers: frozenset[str]
     """Words that put a sentence in the future ("will", "next"): a month named without a
     year in it is the next such month after the article date, not the last one before."""
+    header_keys: dict[str, str]
+    """A header line's key (folded, e.g. "titre") → the metadata field it fills ("title")."""
+    bylines: tuple[str, ...]
+    """Words that open a byline line ("by", "par"): what follows is the author."""
+    date_joiners: tuple[str, ...]
+    """Words between day, month and year in a written date ("30 de octubre de 2024")."""
+    thousands: tuple[str, ...]
+    """Signs that group the thousands of a number ("18 000", "18.000")."""
 
 
 @lru_cache(maxsize=None)
@@ -60,7 +70,41 @@ def load(code: str = DEFAULT) -> Language:
         currency_codes=frozenset(currency["codes"]),
         currency_words=dict(currency["words"]),
         future_markers=frozenset(data.get("future_markers", [])),
+        header_keys={fold(key): name for name, keys in data.get("header_keys", {}).items() for key in keys},
+        bylines=tuple(data.get("bylines", [])),
+        date_joiners=tuple(data.get("date_joiners", [])),
+        thousands=tuple(data.get("thousands", [".", " "] if data["decimal_comma"] else [","])),
     )
+
+
+def available() -> tuple[str, ...]:
+    """The codes of every language with a data file, the default first."""
+    codes = sorted(p.stem for p in _HERE.glob("*.json"))
+    return (DEFAULT, *(c for c in codes if c != DEFAULT))
+
+
+@lru_cache(maxsize=None)
+def header_keys() -> dict[str, str]:
+    """Every language's header keys (folded) → metadata field: a header names its fields in
+    the article's language, which is not known before the header is read."""
+    found: dict[str, str] = {}
+    for code in available():
+        for key, name in load(code).header_keys.items():
+            found.setdefault(key, name)
+    return found
+
+
+@lru_cache(maxsize=None)
+def bylines() -> tuple[str, ...]:
+    """Every language's byline words, longest first."""
+    return tuple(sorted({w for code in available() for w in load(code).bylines}, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def every(attribute: str) -> frozenset[str]:
+    """One word set (``stopwords``, ``negations``) of every language together: rules that
+    compare articles hold whatever language each is in."""
+    return frozenset().union(*(getattr(load(code), attribute) for code in available()))
 
 
 _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})

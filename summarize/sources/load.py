@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from summarize.models import Article, ExtractionFailure
+from summarize.sources import language, pdf
 from summarize.sources.metadata import (
     Metadata,
     from_trafilatura,
@@ -21,7 +22,7 @@ from summarize.sources.metadata import (
     split_header_lines,
 )
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Larger files are refused: no news article is this long, and such files are usually dumps."""
 MIN_WORDS = 5
@@ -45,12 +46,13 @@ class Loaded:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None) -> list[Path]:
+def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None, ignored: list[str] | None = None) -> list[Path]:
     """Article files in ``folder``, sorted by path; hidden files are skipped.
 
     Symbolic links are followed only to files inside ``folder``; links that lead outside
     it, dangle or loop are not read and, when ``refused`` is given, are listed there.
-    Linked sub-folders are never entered."""
+    Linked sub-folders are never entered.  Files of a type not read as articles (a photo, a
+    README) are named in ``ignored`` with why, when it is given."""
     if not folder.exists():
         raise NotADirectoryError(f"{folder} does not exist")
     if not folder.is_dir():
@@ -65,7 +67,12 @@ def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | N
             refused += [LoadError(here / d, "is a symbolic link to a folder: not entered") for d in linked]
         for name in files:
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            if name.startswith("."):
+                continue
+            if path.suffix.lower() not in SUFFIXES:
+                if ignored is not None:
+                    kind = f"a {path.suffix} file" if path.suffix else "a file with no extension"
+                    ignored.append(f"skipped {path}: is {kind}, not a type read as an article ({', '.join(sorted(SUFFIXES))})")
                 continue
             problem = _link_problem(path, root) if path.is_symlink() else None
             if problem:
@@ -95,8 +102,9 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 def load_folder(folder: Path, recursive: bool = False) -> Loaded:
     refused: list[LoadError] = []
-    paths = discover(folder, recursive, refused)
-    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)])
+    ignored: list[str] = []
+    paths = discover(folder, recursive, refused, ignored)
+    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)], ignored)
     for path in paths:
         try:
             loaded.articles.append(load_article(path, loaded.notes))
@@ -117,24 +125,27 @@ def article_id(raw: bytes) -> str:
 
 def load_article(path: Path, notes: list[str] | None = None) -> Article:
     """One article; problems that do not stop it (an unreadable date) are appended to ``notes``."""
-    too_big = f"over the {MAX_FILE_BYTES // 2**20} MiB limit for one article"
+    suffix = path.suffix.lower()
+    limit = pdf.MAX_BYTES if suffix == ".pdf" else MAX_FILE_BYTES
+    too_big = f"over the {limit // 2**20} MiB limit for one article"
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             raise LoadError(path, f"is {size / 2**20:.1f} MiB, {too_big}")
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # at most the limit, whatever the size said
+            raw = handle.read(limit + 1)  # at most the limit, whatever the size said
     except OSError as err:
         raise LoadError(path, f"cannot be read ({err.strerror})") from err
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > limit:
         raise LoadError(path, f"grew past the size it had when checked: {too_big}")
     if not raw.strip():
         raise LoadError(path, "is empty")
-    if b"\x00" in raw:
+    if b"\x00" in raw and suffix != ".pdf":
         raise LoadError(path, "looks binary (it holds NUL bytes), not an article")
 
-    suffix = path.suffix.lower()
-    if suffix in {".html", ".htm"}:
+    if suffix == ".pdf":
+        text, meta = _from_pdf(path, raw)
+    elif suffix in {".html", ".htm"}:
         text, meta = _from_html(path, raw)
     else:
         text = _decode(path, raw)
@@ -160,6 +171,7 @@ def load_article(path: Path, notes: list[str] | None = None) -> Article:
         outlet=meta.outlet,
         url=meta.url,
         author=meta.author,
+        language=language.choose(body, meta.language),
         text=body,
     )
 
@@ -174,6 +186,15 @@ def _decode(path: Path, raw: bytes) -> str:
             f"is not UTF-8 text (byte 0x{bad:02x} at offset {err.start}); "
             "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8",
         ) from err
+
+
+def _from_pdf(path: Path, raw: bytes) -> tuple[str, Metadata]:
+    try:
+        found = pdf.read(raw)
+    except pdf.PdfProblem as problem:
+        raise LoadError(path, str(problem)) from None
+    meta = Metadata(title=found.title, date=found.date, author=found.author)
+    return found.text, meta
 
 
 def _from_html(path: Path, raw: bytes) -> tuple[str, Metadata]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
+from summarize.sources import headers
+
 FIELDS = {
     "title": "title",
     "headline": "title",
@@ -47,11 +49,12 @@ class Metadata:
     outlet: str | None = None
     url: str | None = None
     author: str | None = None
+    language: str | None = None
     problems: list[str] = field(default_factory=list)
     """What could not be read (an unparseable date), for the caller to report."""
 
     def fill(self, key: str, value: object) -> None:
-        name = FIELDS.get(key.strip().lower().replace("-", "_").replace(" ", "_"))
+        name = _field(key)
         if name is None or value is None:
             return
         if name == "date":
@@ -126,7 +129,13 @@ def split_front_matter(text: str) -> tuple[str, Metadata]:
 
 # --------------------------------------------------------------------------- .txt header lines
 
-_HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z _-]{0,20}?)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_HEADER_LINE = re.compile(r"^[ \t]*([^\W\d_][\w '’-]{0,30}?)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
+def _field(key: str) -> str | None:
+    """The field a key fills: an English front-matter key, or a header key of any language
+    the language data covers (``Titre``, ``Datum``, ``Fuente``, ``By``)."""
+    return FIELDS.get(key.strip().lower().replace("-", "_").replace(" ", "_")) or headers.field_of(key)
 
 
 def split_header_lines(text: str) -> tuple[str, Metadata]:
@@ -140,9 +149,13 @@ def split_header_lines(text: str) -> tuple[str, Metadata]:
     taken = 0
     while taken < min(len(lines), MAX_HEADER_LINES):
         match = _HEADER_LINE.match(lines[taken])
-        if not match or match.group(1).strip().lower().replace("-", "_").replace(" ", "_") not in FIELDS:
+        author = None if match and _field(match.group(1)) else headers.byline(lines[taken])
+        if author:
+            meta.fill("author", author)
+        elif not match or _field(match.group(1)) is None:
             break
-        meta.fill(match.group(1), match.group(2))
+        else:
+            meta.fill(match.group(1), match.group(2))
         taken += 1
     if taken == 0:
         return text, meta

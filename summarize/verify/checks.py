@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from summarize import lang
 from summarize.link.names import is_outlet, name_key
 from summarize.verify import ground, numbers
 
@@ -41,8 +42,9 @@ def _known(name: str, known: set[str]) -> bool:
     return is_outlet(name) or name_key(name) in known
 
 
-def problems(answer: Any, text: str, known: set[str] | None = None) -> Problems:
-    """Problems per (kind, index) of a draft answer; ``known`` adds actor names from elsewhere."""
+def problems(answer: Any, text: str, known: set[str] | None = None, language: str = lang.DEFAULT) -> Problems:
+    """Problems per (kind, index) of a draft answer; ``known`` adds actor names from elsewhere;
+    numbers are read the way the article's ``language`` writes them."""
     names = known_names(getattr(answer, "actors", [])) | (known or set())
     found: Problems = {}
     for kind in KINDS:
@@ -51,8 +53,8 @@ def problems(answer: Any, text: str, known: set[str] | None = None) -> Problems:
             if ground.locate(item.quote, text) is None:
                 changed = ground.refusal(item.quote, text)
                 issues.append(f"quote changes the article's words: {changed}" if changed else f"quote not found in the article: {item.quote[:60]!r}")
-            if kind == "figures" and not numbers.supports(item.value, item.unit, item.quote):
-                stated = ", ".join(m.text for m in numbers.scan(item.quote)) or "no number"
+            if kind == "figures" and not numbers.supports(item.value, item.unit, item.quote, language):
+                stated = ", ".join(m.text for m in numbers.scan(item.quote, language)) or "no number"
                 issues.append(f"value {item.value:g} is not what its quote states ({stated})")
             person = {"claims": "speaker", "figures": "source", "stances": "holder"}.get(kind)
             if person and not _known(getattr(item, person), names):
@@ -74,11 +76,11 @@ def as_validation_error(found: Problems, answer: Any) -> PydanticCustomError:
     )
 
 
-def validator(text: str, known: set[str] | None = None):
+def validator(text: str, known: set[str] | None = None, language: str = lang.DEFAULT):
     """A validation-context check for the reask loop."""
 
     def check(answer: Any) -> None:
-        found = problems(answer, text, known)
+        found = problems(answer, text, known, language)
         if found:
             raise as_validation_error(found, answer)
 

@@ -81,7 +81,9 @@ def _grammar(code: str, decimal_comma: bool) -> _Grammar:
     spelled = rf"(?:(?:{_word(tens)})(?:[- ](?:{_word(ones)}))?|{_word(units)})"
     count = rf"(?:{_word(count_words)}|{spelled})"
     scale = rf"(?:{_word(scales)})"
-    thousands, decimal = (r"\.", ",") if decimal_comma else (",", r"\.")
+    # The language's own thousands signs ("18 000" in French), less the one that is the decimal sign.
+    grouping = [s for s in language.thousands if s != ("," if decimal_comma else ".")] or ([".", " "] if decimal_comma else [","])
+    thousands, decimal = f"(?:{_word(grouping)})", ("," if decimal_comma else r"\.")
     digits = rf"\d{{1,3}}(?:{thousands}\d{{3}})+(?:{decimal}\d+)?|\d+(?:{decimal}\d+)?"
     months = _word(language.months)
     pattern = re.compile(
@@ -149,6 +151,7 @@ def _count(g: _Grammar, word: str, decimal_comma: bool) -> float:
     parts = re.split(r"[- ]", word)
     if parts[0] in g.tens:
         return g.tens[parts[0]] + (g.ones[parts[1]] if len(parts) > 1 else 0)
+    word = re.sub(r"[\s\u00a0\u202f]", "", word)  # "18 000": a space groups thousands in some languages
     if decimal_comma:
         return float(word.replace(".", "").replace(",", "."))
     return float(word.replace(",", ""))

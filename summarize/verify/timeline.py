@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from summarize import lang
 from summarize.models import Article, Evidence, TimelineEvent
@@ -47,14 +49,46 @@ _LEADS = {
 }
 """The words (case-folded) each pattern's match begins with: a whole word, as each pattern's
 first word is followed by a space, a comma or a word boundary."""
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """How one language writes dates: its month and weekday names, the patterns, the words
+    each pattern begins with, and the words that put a sentence in the future."""
+
+    months: list[str]
+    weekdays: list[str]
+    patterns: list[tuple[str, re.Pattern[str]]]
+    leads: dict[str, set[str]]
+    future: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=None)
+def _calendar(code: str) -> _Calendar:
+    """English as above; another language's full dates ("30 octobre 2024", "30. Oktober 2024",
+    "30 de octubre de 2024") and months ("octubre de 2024") from its data file.  The words of
+    English's partial and relative dates ("in", "last week") have no counterpart in the data
+    files yet: other languages' dates without a year are not resolved."""
+    language = lang.load(code)
+    future = lang.word_pattern(language.future_markers) if language.future_markers else None
+    if code == "en":
+        return _Calendar(_MONTHS, _WEEKDAYS, _PATTERNS, _LEADS, future)
+    months, weekdays = list(language.months), list(language.weekdays)
+    m, w = lang.alternation(months), lang.alternation(weekdays)
+    joiner = rf"(?:\s+(?:{lang.alternation(language.date_joiners)}))?" if language.date_joiners else ""
+    patterns = [
+        ("dmy", re.compile(rf"\b(?:(?P<wd>{w}),?\s+)?(?P<day>\d{{1,2}})(?:\.|er|º|°)?{joiner}\s+(?P<month>{m}){joiner},?\s+(?P<year>\d{{4}})\b", re.I)),
+        ("my", re.compile(rf"\b(?P<month>{m}){joiner}\s+(?P<year>\d{{4}})\b", re.I)),
+    ]
+    return _Calendar(months, weekdays, patterns, {"dmy": set(weekdays), "my": set(months)}, future)
 _WORD = re.compile(r"\w+")
 
 
-def _matches(kind: str, pattern: re.Pattern[str], words: list[tuple[int, str]], text: str) -> list[re.Match[str]]:
+def _matches(kind: str, pattern: re.Pattern[str], words: list[tuple[int, str]], text: str, leads_of: dict[str, set[str]] = _LEADS) -> list[re.Match[str]]:
     """``pattern.finditer(text)``, tried only at the words its matches begin with (every
     match begins a word: the patterns start at a word boundary with a word): trying the
     patterns at every word was most of this module's time."""
-    leads, digits = _LEADS[kind], kind == "dmy"
+    leads, digits = leads_of[kind], kind == "dmy"
     found: list[re.Match[str]] = []
     end = 0
     for start, word in words:
@@ -94,9 +128,10 @@ class _Sentences:
 _FUTURE = lang.word_pattern(lang.load().future_markers) if lang.load().future_markers else None
 
 
-def _future(sentence: str) -> bool:
+def _future(sentence: str, calendar: _Calendar | None = None) -> bool:
     """Whether a sentence speaks of what is to come ("a vote will be held in January")."""
-    return bool(_FUTURE and _FUTURE.search(sentence))
+    marker = calendar.future if calendar else _FUTURE
+    return bool(marker and marker.search(sentence))
 
 
 def _year_for(
@@ -126,12 +161,13 @@ def events(article: Article) -> list[TimelineEvent]:
     sentences = _Sentences(text)
     found: list[TimelineEvent] = []
     words = [(w.start(), lang.fold(w.group(0))) for w in _WORD.finditer(text)]
-    for kind, pattern in _PATTERNS:
-        for m in _matches(kind, pattern, words, text):
+    calendar = _calendar(article.language if article.language in lang.available() else lang.DEFAULT)
+    for kind, pattern in calendar.patterns:
+        for m in _matches(kind, pattern, words, text, calendar.leads):
             if taken.overlaps(m.start(), m.end()):
                 continue
             s, e = sentences.around(m.start(), m.end())
-            resolved = _resolve(kind, m, article.date, floor, _future(text[s:e]))
+            resolved = _resolve(kind, m, article.date, floor, _future(text[s:e], calendar), calendar)
             if resolved is None:
                 continue
             when, precision, how = resolved
@@ -182,9 +218,10 @@ class _Spans:
         self._ends.insert(i, end)
 
 
-def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None, future: bool = False):
+def _resolve(kind: str, m: re.Match, article_date: date | None, floor: int | None, future: bool = False, calendar: _Calendar | None = None):
     g = m.groupdict()
-    month = _MONTHS.index(lang.fold(g["month"])) + 1 if g.get("month") else None
+    months = calendar.months if calendar else _MONTHS
+    month = months.index(lang.fold(g["month"])) + 1 if g.get("month") else None
     try:
         if kind in ("mdy", "dmy"):
             return date(int(g["year"]), month, int(g["day"])), "day", "stated in full"
