@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -254,10 +255,12 @@ def brief(
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
+    started = time.perf_counter()
     if output_format is Format.html:
         text = render_html.to_html(result.brief, result.texts)
     else:
         text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
+    pipeline.timing.debug("%.3f s rendering (%s)", time.perf_counter() - started, output_format.value)
     if out is not None:
         write_atomically(out, text, shared=True)
         if not quiet:
