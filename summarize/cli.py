@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -260,10 +261,12 @@ def brief(
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
+    started = time.perf_counter()
     if output_format is Format.html:
         text = render_html.to_html(result.brief, result.texts)
     else:
         text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
+    pipeline.timing.debug("%.3f s rendering (%s)", time.perf_counter() - started, output_format.value)
     text = redact.masked(text)  # the configured key, wherever it came from, masked by as many characters
     if out is not None:
         try:

@@ -7,6 +7,7 @@ others.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -48,6 +49,8 @@ from summarize.sources.window import Selection, select
 from summarize.week import changes, history, stories
 
 T = TypeVar("T")
+
+timing = logging.getLogger("summarize.timing")
 
 REPLAY_BASE_URL = "http://recorded.invalid/v1"
 """Replayed requests never leave the machine; vcrpy answers them from the cassette."""
@@ -303,9 +306,11 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     """Raises :class:`ConfigError` when nothing can run; otherwise returns a brief, failures included."""
     env = os.environ if env is None else env
     progress = _pool.serialised(progress or Progress())
+    clock = _Clock()
     loaded, chosen = _in_scope(options)
     previous, history_problem = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
+    clock.lap("load (files, copies)")
 
     notices = []
     if plan.why:
@@ -332,6 +337,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     # A bug in a stage after extraction costs that stage only.
     guard = Guard(on_problem=lambda message: _say(notices, progress, message))
     decided = _stories(loaded.articles, guard)
+    clock.lap("stories")
     title = {a.id: a.title for a in loaded.articles}
     linker = story_links.StoryLinker(
         decided,
@@ -405,8 +411,11 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     halted = stop.halted
 
     texts = {a.id: a.text for a in loaded.articles}
+    clock.lap("extraction (with the story links started meanwhile)")
     answered = linker.results() if options.link_model else {}
+    clock.lap("story links still under way after the extraction")
     brief = _merged(extractions, failures, plan.producer, usage, texts, chosen.window, guard, decided)
+    clock.lap("merge (actors, items, links by rule)")
     if guard.problems and guard.problems[-1].stage == "merge":
         extractions = []  # nothing to link or summarise
     if extractions:
@@ -419,6 +428,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         )
         ranked = brief
         brief = guard.run("ranking", "the ranking of the stories (in folder order)", lambda: merge.ranked(ranked), lambda: ranked)
+        clock.lap("links applied, stories ranked")
     if options.summary and extractions:
         if halted:
             _say(notices, progress, f"no summary: {halted}")
@@ -447,7 +457,24 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             notices.append(f"this brief was not saved in the history: {err}")
             progress.notice(notices[-1])
     brief = brief.model_copy(update={"missing": list(guard.problems)})
+    clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
+
+
+class _Clock:
+    """Each stage's wall time, logged at DEBUG on ``summarize.timing`` (bench/week_scale.py
+    reads them)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._now = time.perf_counter
+        self._last = self._now()
+
+    def lap(self, stage: str) -> None:
+        now = self._now()
+        timing.debug("%.3f s %s", now - self._last, stage)
+        self._last = now
 
 
 def _merged(
