@@ -305,6 +305,17 @@ def _not_written(err: Console, out: Path, text: str, problem: OSError) -> None:
     raise typer.Exit(EXIT_NOT_WRITTEN)
 
 
+def _extra_requests(planned: pipeline.DryRun) -> str:
+    links = (
+        f"{planned.link_requests:,} link request(s), one per story of two or more reports"
+        if planned.link_requests
+        else "no link request"
+    )
+    summary = "one summary request" if planned.summary_requests else "no summary request (--no-summary)"
+    copies = f"; {planned.copies:,} copies of these articles are not sent" if planned.copies else ""
+    return f"{links}, and {summary}{copies}"
+
+
 def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
     rows = [f"{'parts':>5} {'requests':>8} {'prompt tokens':>13} {'answer tokens':>13}  {'how':<6} article"]
     paid = [p for p in planned.articles if p.how == "model"]
@@ -316,7 +327,7 @@ def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
     rows.append(
         f"{len(planned.articles)} article(s) in scope, {len(paid)} to send to the model: about {requests:,} requests, "
         f"{prompt:,} prompt tokens and at most {output:,} answer tokens ({prompt + output:,} in all), "
-        f"plus one summary request and one link request per story of two or more articles. "
+        f"plus {_extra_requests(planned)}. "
         f"A gleaning request is counted for every article that states numbers (it is sent only when the model "
         f"leaves some out); each reask (up to {max_retries} per request, --max-retries) repeats a request. Nothing was sent."
     )

@@ -451,11 +451,15 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             lambda: brief,
         )
     if options.history and options.window and brief.articles and not history_problem:
-        try:
-            guard.run("history", "this brief in the history (not saved)", lambda: history.save(options.history, brief), lambda: None)
-        except history.HistoryError as err:
-            notices.append(f"this brief was not saved in the history: {err}")
-            progress.notice(notices[-1])
+        saved = brief
+
+        def save() -> None:
+            try:
+                history.save(options.history, saved)
+            except history.HistoryError as err:  # a history that cannot be written: said, not a bug
+                _say(notices, progress, f"this brief was not saved in the history: {err}")
+
+        guard.run("history", "this brief in the history (not saved)", save, lambda: None)
     brief = brief.model_copy(update={"missing": list(guard.problems)})
     clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
@@ -575,6 +579,13 @@ class Planned:
 class DryRun:
     articles: list[Planned]
     notices: list[str]
+    link_requests: int = 0
+    """One per story of two or more reports (stories are decided before any answer); 0 with
+    --no-link-model.  A story too large for one request is split, so this is a floor."""
+    summary_requests: int = 0
+    """1, or 0 with --no-summary."""
+    copies: int = 0
+    """Files that are copies of a report in scope: not sent."""
 
 
 def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
@@ -597,7 +608,14 @@ def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
     for article in loaded.articles:
         how = "replay" if plan and plan.producer.kind == "replay" else "cache" if store and store.has(article.id) else "model"
         planned.append(Planned(article, estimate.article_cost(article, options.chunk_chars, options.max_output_tokens), how))
-    return DryRun(planned, notices)
+    decided = _stories(loaded.articles, Guard(on_problem=notices.append))
+    return DryRun(
+        planned,
+        notices,
+        link_requests=sum(1 for ids in decided if len(ids) > 1) if options.link_model else 0,
+        summary_requests=1 if options.summary else 0,
+        copies=sum(len(a.copies) for a in loaded.articles),
+    )
 
 
 def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:

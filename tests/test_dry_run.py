@@ -39,3 +39,17 @@ def test_the_estimate_follows_the_parts_and_bounds_a_run_uses(tmp_path):
     assert cost.output_tokens <= cost.requests * 8_192
     short = estimate.article_cost(load_article(next(SEEDS.glob("*.txt"))), 24_000, 8_192)
     assert short.parts == 1 and short.prompt_tokens < cost.prompt_tokens
+
+
+def test_the_dry_run_counts_link_and_summary_requests_as_asked(tmp_path):
+    """Stories are decided before any answer, so the dry run counts one link request per
+    story of two or more reports, and the summary only when one is asked for."""
+    from pathlib import Path
+
+    env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
+    bbc = Path(__file__).resolve().parent.parent / "examples" / "bbc-week"
+    asked = CliRunner().invoke(app, ["brief", str(bbc), "-r", "--dry-run"], env=env)
+    assert asked.exit_code == EXIT_OK
+    assert "3 link request(s), one per story of two or more reports, and one summary request" in asked.stdout
+    neither = CliRunner().invoke(app, ["brief", str(bbc), "-r", "--dry-run", "--no-summary", "--no-link-model"], env=env)
+    assert "no link request, and no summary request (--no-summary)" in neither.stdout

@@ -232,3 +232,26 @@ def test_a_live_rerun_takes_the_link_answer_from_the_cache(tmp_path):
         assert len(server.requests) == asked  # nothing asked again, the link answer included
     assert first.linking.made_by == second.linking.made_by == "model"
     assert [x.claim_ids for x in second.contested] == [x.claim_ids for x in first.contested]
+
+
+class _Answers:
+    """A client whose answer, after the reasks ran out, still holds only invalid links."""
+
+    def __init__(self, draft):
+        self.draft = draft
+
+    def structured(self, messages, model, context=None, max_retries=2):
+        from types import SimpleNamespace
+
+        from summarize.models import Usage
+
+        return SimpleNamespace(value=self.draft, usage=Usage(requests=max_retries + 1, reasks=max_retries))
+
+
+def test_a_link_answer_that_is_all_invalid_is_said_to_be_the_rules():
+    brief = brief_of(extraction("a1", [actor("a1", "Lena Keller"), actor("a1", "Jonas Park")]))
+    invalid = link.LinkDraft(actor_groups=[{"ids": ["A1", "A2"]}], claim_groups=[{"ids": ["C999", "C1"]}])
+    result = link.link_group(link.items_of(brief), _Answers(invalid))
+    assert result.info.made_by == "rule"
+    assert result.info.reason == "every link the model proposed (2) failed the checks after 2 reask(s)"
+    assert result.info.usage.requests == 3

@@ -118,3 +118,14 @@ def test_malformed_html_still_yields_its_text_or_a_clear_reason(tmp_path):
     (tmp_path / "nothing.html").write_text("<html><head><title>x</title></head><body><nav>Home</nav></body>", encoding="utf-8")
     with pytest.raises(LoadError, match=r"nothing\.html: has only 1 word\(s\) of text .*not an article"):
         load_article(tmp_path / "nothing.html")
+
+
+def test_character_references_in_text_files_are_the_characters(tmp_path):
+    """Saved web text keeps &#233; and &amp;: decoded on load, they are neither noise nor
+    numbers the model seems to have left out."""
+    path = tmp_path / "a.txt"
+    path.write_text("Caf&#233; chain &amp; bakery merge\n\nThe caf&eacute; chain said the deal, worth &#163;5m, closes in May.\n", encoding="utf-8")
+    article = load_article(path)
+    assert article.title == "Café chain & bakery merge"
+    assert article.text.endswith("The café chain said the deal, worth £5m, closes in May.")
+    assert "&" not in article.text.replace("chain & bakery", "")

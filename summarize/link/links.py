@@ -298,9 +298,14 @@ def _parts(items: StoryItems, limit: int) -> list[StoryItems]:
 
 
 def _ask(items: StoryItems, client: ModelClient, hint_lines: list[str], max_retries: int):
+    """The model's answer with every invalid link dropped, how many links it proposed, and the usage."""
     prompt = link_prompt([a.id for a in items.articles], _item_json(items), hint_lines)
     answer = client.structured(prompt.messages, LinkDraft, context={"check": _validator(items)}, max_retries=max_retries)
-    return _valid_only(answer.value, items), answer.usage
+    return _valid_only(answer.value, items), _count(answer.value), answer.usage
+
+
+def _count(draft: LinkDraft) -> int:
+    return sum(len(getattr(draft, field)) for field in LinkDraft.model_fields)
 
 
 def link_group(
@@ -319,17 +324,26 @@ def link_group(
     parts = _parts(items, limit)
     usage = Usage()
     drafts = []
+    proposed = 0
     for part in parts:
         try:
-            draft, spent = _ask(part, client, hints(by_rule, set(part.ids())), max_retries)
+            draft, asked, spent = _ask(part, client, hints(by_rule, set(part.ids())), max_retries)
         except ModelError as err:
             usage = usage.add(err.usage)
             info = LinkInfo(made_by="rule", reason=f"the link request failed: {err}", requests=usage.requests, usage=usage)
             return by_rule.model_copy(update={"info": info})
         usage = usage.add(spent)
         drafts.append(draft)
+        proposed += asked
     version = template_version("link.j2")
     split = f", split into {len(parts)} requests by articles (no links across parts)" if len(parts) > 1 else ""
+    kept = sum(_count(d) for d in drafts)
+    if proposed and not kept:
+        # Every link the model proposed failed the checks even after the reasks: the rules decide.
+        reason = f"every link the model proposed ({proposed}) failed the checks after {max_retries} reask(s)"
+        return by_rule.model_copy(update={"info": LinkInfo(made_by="rule", reason=reason, requests=usage.requests, usage=usage)})
+    if kept < proposed:
+        split += f"; {proposed - kept} of its {proposed} links failed the checks after the reasks and were dropped"
     result = LinkResult(
         actor_groups=[g.ids for d in drafts for g in d.actor_groups],
         claim_groups=[g.ids for d in drafts for g in d.claim_groups],

@@ -7,6 +7,7 @@ can report it and go on with the others.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -148,7 +149,9 @@ def load_article(path: Path, notes: list[str] | None = None) -> Article:
     elif suffix in {".html", ".htm"}:
         text, meta = _from_html(path, raw)
     else:
-        text = _decode(path, raw)
+        # Character references (&#233;, &eacute;, &amp;) as the characters they stand for:
+        # saved web text keeps them, and left as they are they read as noise and as numbers.
+        text = html.unescape(_decode(path, raw))
         if suffix in {".md", ".markdown"}:
             text, meta = split_front_matter(text)
         else:
