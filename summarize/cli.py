@@ -263,7 +263,7 @@ def brief(
 
     started = time.perf_counter()
     if output_format is Format.html:
-        text = render_html.to_html(result.brief, result.texts)
+        text = render_html.to_html(result.brief, result.texts, top=top)
     else:
         text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
     pipeline.timing.debug("%.3f s rendering (%s)", time.perf_counter() - started, output_format.value)

@@ -1,7 +1,9 @@
-"""Helpers shared by the HTML page's tests: the seeds' page and what a page should show."""
+"""Helpers shared by the HTML page's tests: the seeds' page, what a page should show, and
+the data it carries for its script."""
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +29,23 @@ def located_ids(brief, texts: dict[str, str]) -> set[str]:
     ]:
         if ev.start is not None and ev.end is not None and ev.article_id in texts:
             ids.add(item_id)
+    return ids
+
+
+def page_data(doc) -> dict:
+    """What the page carries for its script (the JSON block), from the parsed page."""
+    return json.loads(doc.get_element_by_id("brief-data").text)
+
+
+def drawn_ids(data: dict) -> set[str]:
+    """The element ids the script draws on demand: the appendix's anchors, each article's
+    text (``text-<id>``) and each located quote's anchor in it (``ev-<item>``)."""
+    ids = {f"text-{a[0]}" for a in data["articles"]}
+    ids |= {f"ev-{i}" for i, it in data["items"].items() if it[1] is not None}
+    for entries in data["parts"].values():
+        for e in entries:
+            ids |= {f"item-{e['i']}"} if "i" in e else set()
+            ids |= {f"item-{side[0]}" for side in e.get("s", []) if side[0]}
     return ids
 
 

@@ -26,8 +26,26 @@ a real server it honours ``max_tokens``: a longer answer is cut there with
 Faults are scripted per article, one per request, in order: ``ReferenceServer(faults={id:
 ["429", "bad_quote"]})``; a fault ending in ``_always`` repeats.  See ``FAULTS``.
 
+Rule answers (``ReferenceServer(by_rule=True)``, ``--by-rule``), for scale tests and
+benchmarks only: on articles nobody annotated (the 2,225 BBC articles, generated folders),
+an extraction or gleaning request for an article with no annotation is answered by the
+deterministic rules of ``tests/rule_answers.py`` instead of HTTP 404 (capitalised names as
+actors, sentences with a reporting verb as claims, numbers as figures, each quoting the
+text).  They are rules of this test server, neither a model's output nor hand
+annotations, and they are served only under the model name ``reference-rules``: a request
+naming another model gets HTTP 404 saying so, so that a brief made from them names them.
+A rule answer longer than the request's ``max_tokens`` leaves items out to fit (it is
+never cut off).  With ``by_rule``, a link request for a story none of whose articles is
+annotated by its id, or that no link annotation maps, gets, as its valid answer, the candidate links the request itself lists as hints (the tool's own
+rules found them; none: an empty answer); a summary request with no hand-written summary
+gets one sentence per story, its most central article's title, citing ids the request
+lists for it (no story headlines: the tool would show them as the model's).  Articles
+with an annotation still get it.  Without ``by_rule`` (the default) each of these is
+answered HTTP 404, as before.
+
 Run it by hand: ``python tests/reference_server.py --port 8765 [--faults faults.json]``
-(the JSON maps article ids to fault lists).
+(the JSON maps article ids to fault lists); add ``--by-rule`` for rule answers, and run the
+tool with ``--model reference-rules``.
 """
 
 from __future__ import annotations
@@ -41,6 +59,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import rule_answers  # beside this file: on the path when run as a script or from the tests
 from summarize.extract.recording import summary_key
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
@@ -49,6 +68,9 @@ KINDS = ("actors", "claims", "figures", "stances")
 _ARTICLE = re.compile(r'<article id="([0-9a-f]+)"[^>]*>\n(.*?)\n</article>', re.S)
 _BRIEF = re.compile(r'<brief articles="([0-9a-f ]+)">')
 _STORY = re.compile(r'<story articles="([0-9a-f ]+)">\n(.*)\n</story>', re.S)
+_NUMBERS = re.compile(r"<numbers>\n(.*?)\n?</numbers>", re.S)
+RULE_MODEL = rule_answers.RULE_MODEL
+"""The model name rule answers are served under: the only one a rule answer goes to."""
 
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128
@@ -100,8 +122,13 @@ class ReferenceServer:
         latency: float = 0.0,
         pause_ms: int = 400,
         list_models: bool = True,
+        by_rule: bool = False,
     ):
         self.annotations = annotations
+        self.by_rule = by_rule
+        """Answer what no annotation covers by the rules of ``tests/rule_answers.py`` (else 404)."""
+        self.rule_answers = 0
+        """Requests answered by rule (extraction, gleaning, link and summary)."""
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         for fault in (f.removesuffix("_always") for queue in self.faults.values() for f in queue):
             if fault not in FAULTS:
@@ -169,7 +196,8 @@ class ReferenceServer:
             self.model_lists += 1
         if any(f.startswith("auth") for faults in self.faults.values() for f in faults):
             return 401, _error("invalid api key", "invalid_api_key"), {}
-        return 200, {"object": "list", "data": [{"id": "reference-annotations", "object": "model", "owned_by": "tests"}]}, {}
+        served = ["reference-annotations", *([RULE_MODEL] if self.by_rule else [])]
+        return 200, {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "tests"} for name in served]}, {}
 
     def _answer(self, body: dict, arrived: float) -> tuple[int, dict, dict]:
         prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
@@ -178,7 +206,7 @@ class ReferenceServer:
             return self._summary(body, brief.group(1).split())
         story = _STORY.search(prompt)
         if story:
-            return self._links(body, json.loads(story.group(2)))
+            return self._links(body, json.loads(story.group(2)), story.group(1).split())
         found = _ARTICLE.search(prompt)
         if not found:
             return 400, _error("no <article id=...> in the request"), {}
@@ -204,17 +232,28 @@ class ReferenceServer:
         if fault == "hang":
             time.sleep(self.hang_seconds)
         annotation = self._annotation(article_id, text)
-        if annotation is None:
+        if annotation is None and not self.by_rule:
             return 404, _error(f"the reference server has no annotation for article {article_id}"), {}
-        # Only what this request's text says: a part of a long article gets that part's items.
-        answer = {kind: [i for i in annotation[kind] if i["quote"] in text] for kind in KINDS}
-        for actor in annotation["actors"]:
-            # An actor whose annotated quote lies in another part is still named in this one.
-            named = next((n for n in (actor["name"], *actor["aliases"]) if n in text), None)
-            if actor not in answer["actors"] and named:
-                answer["actors"].append({**actor, "quote": named})
-        if "<numbers>" in prompt:
-            answer = {"figures": answer["figures"]}
+        if annotation is None:
+            refused = self._rule_model_only(body)
+            if refused:
+                return refused
+            numbers = _NUMBERS.search(prompt)
+            if numbers:
+                answer = rule_answers.gleaning(text, rule_answers.listed_numbers(numbers.group(1)))
+            else:
+                answer = rule_answers.answer(text)
+            answer = _fitted(answer, body.get("max_tokens"))
+        else:
+            # Only what this request's text says: a part of a long article gets that part's items.
+            answer = {kind: [i for i in annotation[kind] if i["quote"] in text] for kind in KINDS}
+            for actor in annotation["actors"]:
+                # An actor whose annotated quote lies in another part is still named in this one.
+                named = next((n for n in (actor["name"], *actor["aliases"]) if n in text), None)
+                if actor not in answer["actors"] and named:
+                    answer["actors"].append({**actor, "quote": named})
+            if "<numbers>" in prompt:
+                answer = {"figures": answer["figures"]}
         payload = json.dumps(_apply(fault, answer), ensure_ascii=False)
         finish = "stop"
         if fault == "malformed_json":
@@ -250,16 +289,16 @@ class ReferenceServer:
         """
         path = self.annotations / f"{article_id}.json"
         if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
+            return _read_json(path)
         best, best_found = None, 1
         for candidate in sorted(self.annotations.glob("*.json")):
             if candidate.name.startswith(("summary-", "links-")):
                 continue  # summaries, links
-            annotation = json.loads(candidate.read_text(encoding="utf-8"))
+            annotation = _read_json(candidate, shared=True)
             found = sum(1 for kind in KINDS for item in annotation[kind] if item["quote"] in text)
             if found > best_found:
-                best, best_found = annotation, found
-        return best
+                best, best_found = candidate, found
+        return None if best is None else _read_json(best)
 
     def _summary(self, body: dict, article_ids: list[str]) -> tuple[int, dict, dict]:
         """The hand-written summary of these articles' brief (fault key: "summary")."""
@@ -267,28 +306,59 @@ class ReferenceServer:
         fault = self._next_fault("summary")
         with self._lock:
             self.served.append(("summary", fault))
-        if not path.is_file():
+        if path.is_file():
+            answer = _read_json(path)
+        elif self.by_rule:
+            refused = self._rule_model_only(body)
+            if refused:
+                return refused
+            prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
+            answer = rule_answers.summary(prompt)
+        else:
             return 404, _error(f"the reference server has no summary for articles {' '.join(article_ids)}"), {}
-        answer = json.loads(path.read_text(encoding="utf-8"))
         if fault == "bad_cite":
             answer["sentences"][0]["cites"].append("C999")
         payload = json.dumps(answer, ensure_ascii=False)
         return 200, _completion(body, payload, approx_tokens(json.dumps(body, ensure_ascii=False)), "stop", None), {}
 
-    def _links(self, body: dict, items: list[dict]) -> tuple[int, dict, dict]:
-        """The hand link annotations mapped onto this request's ids (fault key: "links")."""
+    def _links(self, body: dict, items: list[dict], article_ids: list[str]) -> tuple[int, dict, dict]:
+        """The hand link annotations mapped onto this request's ids (fault key: "links").
+
+        With ``by_rule``, only for a story with an article annotated by its id: the link
+        annotations map names onto any story's actors, and joining the rules' actors by
+        them would join what the rules gave different kinds (an invalid link)."""
         fault = self._next_fault("links")
         with self._lock:
             self.served.append(("links", fault))
         if fault in ("500", "429"):
             return int(fault), _error("link request failed", "server_error"), {}
-        answer = links_answer(self.annotations, items)
+        annotated = not self.by_rule or any((self.annotations / f"{a}.json").is_file() for a in article_ids)
+        answer = links_answer(self.annotations, items) if annotated else {}
         if not any(answer.values()):
-            return 404, _error("the reference server has no link annotation for these items"), {}
+            if not self.by_rule:
+                return 404, _error("the reference server has no link annotation for these items"), {}
+            refused = self._rule_model_only(body)
+            if refused:
+                return refused
+            prompt = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user")
+            answer = rule_answers.links(prompt, items)
         if fault == "bad_id":
             answer["claim_groups"].insert(0, {"ids": ["C999", "C1"], "note": "an id not in the story"})
         payload = json.dumps(answer, ensure_ascii=False)
         return 200, _completion(body, payload, approx_tokens(json.dumps(body, ensure_ascii=False)), "stop", None), {}
+
+    def _rule_model_only(self, body: dict) -> tuple[int, dict, dict] | None:
+        """HTTP 404 for a rule answer asked for under another model's name (a brief would
+        present the rules as that model's answers); else counts the rule answer, None."""
+        if body.get("model") != RULE_MODEL:
+            message = (
+                f"model {body.get('model')!r}: this test server answers articles it has no annotation for "
+                f"by rule, only under the model name {RULE_MODEL!r} (run the tool with --model {RULE_MODEL})"
+            )
+            return 404, _error(message, "model_not_found"), {}
+        with self._lock:
+            self.rule_answers += 1
+        return None
 
     def _next_fault(self, article_id: str) -> str | None:
         with self._lock:
@@ -379,7 +449,7 @@ def links_answer(annotations: Path, items: list[dict]) -> dict:
 
     answer: dict = {"actor_groups": [], "claim_groups": [], "contradictions": [], "figure_groups": [], "issues": []}
     for path in sorted(annotations.glob("links-*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _read_json(path, shared=True)
         for names in data.get("actor_groups", []):
             group = ids([actors.get(n) for n in names])
             if len(group) > 1:
@@ -401,6 +471,43 @@ def links_answer(annotations: Path, items: list[dict]) -> dict:
             if len(group) > 1:
                 answer["issues"].append({"issue": entry["issue"], "stance_ids": group})
     return answer
+
+
+_JSON_CACHE: dict[Path, tuple[tuple[int, int], str, object]] = {}
+_JSON_LOCK = threading.Lock()
+
+
+def _read_json(path: Path, shared: bool = False):
+    """A JSON file's content, read and parsed once per version of the file (its mtime and
+    size): the content match of :meth:`ReferenceServer._annotation` reads every annotation
+    for each request of an article it has no annotation for.  ``shared``: the one parsed
+    copy, for reading only; else a fresh copy, which the caller may change (faults do)."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    with _JSON_LOCK:
+        cached = _JSON_CACHE.get(path)
+    if cached is None or cached[0] != key:
+        raw = path.read_text(encoding="utf-8")
+        cached = (key, raw, json.loads(raw))
+        with _JSON_LOCK:
+            _JSON_CACHE[path] = cached
+    return cached[2] if shared else json.loads(cached[1])
+
+
+def _fitted(answer: dict, limit: int | None) -> dict:
+    """A rule answer within the request's ``max_tokens`` (as :func:`approx_tokens` counts):
+    the last items of its longest lists dropped until it fits.  Rules are no model, so they
+    leave items out rather than run past the limit and be cut off."""
+    if not limit:
+        return answer
+    costs = {kind: [approx_tokens(json.dumps(i, ensure_ascii=False)) + 1 for i in items] for kind, items in answer.items()}
+    total = approx_tokens(json.dumps({kind: [] for kind in answer})) + sum(map(sum, costs.values()))
+    kept = {kind: len(items) for kind, items in answer.items()}
+    while total > limit and any(kept.values()):
+        kind = max(kept, key=lambda k: (kept[k], k))
+        kept[kind] -= 1
+        total -= costs[kind][kept[kind]]
+    return {kind: items[: kept[kind]] for kind, items in answer.items()}
 
 
 def _apply(fault: str | None, answer: dict) -> dict:
@@ -481,14 +588,28 @@ def _completion(body: dict, payload: str, prompt_tokens: int, finish: str, refus
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Serve the hand annotations as an OpenAI-compatible endpoint.")
+    parser = argparse.ArgumentParser(
+        description="Serve the hand annotations (and, with --by-rule, rule answers) as an OpenAI-compatible endpoint."
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--faults", type=Path, help="JSON file: {article id: [fault, ...]}")
     parser.add_argument("--hang-seconds", type=float, default=5.0)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds every answer takes")
+    parser.add_argument(
+        "--by-rule",
+        action="store_true",
+        help=f"answer articles with no annotation by the rules of tests/rule_answers.py (model {RULE_MODEL}), not HTTP 404: "
+        "for scale tests and benchmarks only",
+    )
     args = parser.parse_args()
     faults = json.loads(args.faults.read_text(encoding="utf-8")) if args.faults else None
-    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds, args.latency) as ref:
+    with ReferenceServer(args.annotations, faults, args.port, args.hang_seconds, args.latency, by_rule=args.by_rule) as ref:
         print(f"serving {args.annotations} at {ref.base_url} (Ctrl-C to stop)", flush=True)
+        if args.by_rule:
+            print(
+                f"articles with no annotation are answered by rule (tests/rule_answers.py), not by a model: "
+                f"run the tool with --model {RULE_MODEL} --base-url {ref.base_url}",
+                flush=True,
+            )
         threading.Event().wait()
