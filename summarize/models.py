@@ -184,6 +184,10 @@ class Usage(_Strict):
         default=0,
         description="Requests given up on (timed out or cancelled): the tokens the server spent on them are not counted.",
     )
+    not_sent: int = Field(
+        default=0,
+        description="Requests not spent on copies of a report (each copy counted at the requests its report took).",
+    )
 
     @property
     def total_tokens(self) -> int:

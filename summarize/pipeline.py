@@ -408,6 +408,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     usage = Usage()
     for _, _, spent in outcomes:
         usage = usage.add(spent)
+    # A copy would have cost what its report did (the same text, the same requests).
+    usage = usage.model_copy(update={"not_sent": sum(len(e.article.copies) * e.usage.requests for e in extractions)})
     halted = stop.halted
 
     texts = {a.id: a.text for a in loaded.articles}

@@ -45,8 +45,9 @@ words, titles, months, weekdays; nothing about any topic):
   first actor's stance on the second.  At most :data:`MAX_STANCES`.
 * **links** (:func:`links`): the candidate links the link request lists as hints (the
   tool's own rules found them), as they are; none when it lists none.
-* **summary** (:func:`summary`): one sentence per story of the summary request, its most
-  central article's title, citing ids the request lists for that story; no headlines.
+* **summary** (:func:`summary`): one sentence per story of the summary request: the first
+  claim of one of its key actors, as the request words it, citing that claim (the tool
+  checks that a sentence's names and numbers are its cited items'); no headlines.
 
 The server fits an answer into the request's ``max_tokens`` by leaving items out (rules do
 not run past a limit and get cut off, as a model can).
@@ -603,25 +604,23 @@ def _ids(listed: str | None) -> list[str]:
 
 def summary(prompt: str) -> dict:
     """The rule answer to a summary request: one sentence per story (as many as the request
-    allows), its most central article's title, citing ids the request lists for it (key
-    actors, claim groups, contested pairs, figure comparisons) and the first claim of one
-    of its key actors; when the request lists no story, the first claims as they are.  No
-    headlines: the tool shows a summary's headlines as the model's."""
+    allows), the first claim of one of its key actors as the request words it, citing that
+    claim; when the request lists no story, the first claims as they are.  No headlines:
+    the tool shows a summary's headlines as the model's."""
     found = _SENTENCES.search(prompt)
     most = int(found.group(1)) if found else 6
     names = {m.group(1): m.group(2) for m in _ACTOR_LINE.finditer(prompt)}
     claims_by: dict[str, str] = {}
     for m in _CLAIM_LINE.finditer(prompt):
         claims_by.setdefault(m.group(2), m.group(1))
+    said = {m.group(1): m.group(3) for m in re.finditer(r"^(C\d+) claim by (.+?): (.+)$", prompt, re.M)}
     sentences = []
     for m in _STORY_LINE.finditer(prompt):
-        story, count, title = m.group(1), int(m.group(2)), m.group(3).strip()
         actors = _ids(m.group(4))
         claim = next((claims_by[names[a]] for a in actors if names.get(a) in claims_by), None)
-        cites = actors[:3] + _ids(m.group(5))[:2] + _ids(m.group(6))[:1] + _ids(m.group(7))[:1] + ([claim] if claim else [])
-        if cites and title:
-            text = f"{title.rstrip('.')} ({count} article{'s' if count != 1 else ''})."
-            sentences.append({"text": text, "cites": list(dict.fromkeys(cites))})
+        if claim and claim in said:
+            # The claim as the sentence: every name and number in it is its cited item's.
+            sentences.append({"text": said[claim], "cites": [claim]})
         if len(sentences) == most:
             break
     if not sentences:

@@ -127,3 +127,40 @@ print(len(found.reports), found.copies)
     assert run.returncode == 0, run.stderr[-2000:]
     reports, found = map(int, run.stdout.split())
     assert reports + found == 5000 and reports <= 5
+
+
+@needs_corpus
+def test_a_folder_of_copies_is_briefed_once_per_report(tmp_path):
+    """Real copies from the dataset (a file saved twice, a retitled copy, a revised copy)
+    beside a real story of three reports, briefed live against the test server's rules:
+    each report is sent once, its copies are listed with it, nothing is corroborated by a
+    copy, and the requests not spent are counted."""
+    from reference_server import RULE_MODEL, ReferenceServer
+
+    from summarize import pipeline
+    from summarize.render import markdown
+
+    files = [
+        "entertainment/129.txt", "entertainment/261.txt",  # the same bytes
+        "entertainment/179.txt", "entertainment/216.txt",  # a few words changed
+        "business/209.txt", "business/229.txt",  # revised, another title
+        "sport/033.txt", "sport/047.txt", "sport/050.txt",  # one story, three reports
+    ]
+    folder = tmp_path / "week"
+    for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes((BBC_NEWS / name).read_bytes())
+    with ReferenceServer(by_rule=True) as server:
+        options = pipeline.Options(folder=folder, recursive=True, model=RULE_MODEL, base_url=server.base_url, summary=False)
+        brief = pipeline.brief_folder(options, env={}).brief
+        sent = {article_id for article_id, _ in server.served if article_id != "links"}
+    assert len(brief.articles) == 6 and sum(len(a.copies) for a in brief.articles) == 3
+    assert sent == {a.id for a in brief.articles}  # no copy was sent
+    assert brief.usage.not_sent >= 3
+    copy_paths = {c.path for a in brief.articles for c in a.copies}
+    report_of_copy = {c.path: a.id for a in brief.articles for c in a.copies}
+    assert len(copy_paths) == 3 and all(report_of_copy[p] for p in copy_paths)
+    # Corroboration counts reports: no cluster rests on one report and its copy.
+    assert all(len(set(k.article_ids)) == k.corroboration for k in brief.claim_clusters)
+    text = markdown.to_markdown(brief)
+    assert "3 copies of them found and read once" in text and "also carried by" in text

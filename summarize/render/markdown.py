@@ -100,7 +100,8 @@ def _header(brief: Brief) -> list[str]:
         facts[0] += f" from {_plural(len(outlets), 'outlet')} ({shown})"
     copies = sum(len(r.copies) for r in brief.articles)
     if copies:
-        facts.append(f"{_plural(copies, 'copy', 'copies')} of them found and read once (see *Articles*)")
+        spared = f", {brief.usage.not_sent:,} request(s) not spent" if brief.usage.not_sent else ""
+        facts.append(f"{_plural(copies, 'copy', 'copies')} of them found and read once{spared} (see *Articles*)")
     facts.append(_plural(len(brief.stories), "story", "stories"))
     undated = sum(1 for r in brief.articles if r.date is None)
     if undated:
@@ -456,7 +457,8 @@ def _appendix(ctx: _Context) -> list[str]:
         "",
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
         f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}."
-        + (f" {u.abandoned} request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." if u.abandoned else ""),
+        + (f" {u.abandoned} request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." if u.abandoned else "")
+        + (f" {u.not_sent:,} request(s) not spent on copies (each copy at its report's requests)." if u.not_sent else ""),
         "",
     ]
     return out
