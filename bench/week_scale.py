@@ -78,6 +78,8 @@ class Measured:
     copies: int = 0
     above_appendix: int = 0
     this_week: int = 0
+    first_section: int = 0
+    """The line the first story section starts on."""
 
 
 def week(folder: Path, size: int) -> None:
@@ -97,7 +99,7 @@ def brief(folder: Path, latency: float, concurrency: int, out: Path) -> Measured
              "--base-url", base_url, "--model", "reference-rules", "--concurrency", str(concurrency), "--out", str(out)],
             capture_output=True,
             text=True,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(out.parent), "OPENAI_API_KEY": ""},
+            env={"PATH": "/usr/bin:/bin", "HOME": str(out.parent), "OPENAI_API_KEY": "", "PYTHONPATH": str(ROOT)},
         )
         wall = time.perf_counter() - began
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -105,7 +107,7 @@ def brief(folder: Path, latency: float, concurrency: int, out: Path) -> Measured
         raise SystemExit(f"summarize brief exited {run.returncode}: {run.stderr[-3000:]}")
     md = out.read_text(encoding="utf-8")
     stages = [(m.group(2), float(m.group(1))) for m in re.finditer(r"^([\d.]+) s (.+)$", run.stderr, re.M)]
-    usage = re.search(r"([\d,]+) request\(s\)", md)
+    usage = re.search(r"### Usage\n\n([\d,]+) request\(s\)", md)
     header = md.split("\n\n")[1]
     copies = re.search(r"([\d,]+) cop(?:y|ies) of them", header)
     stories = re.search(r"([\d,]+) stor(?:y|ies)", header)
@@ -122,6 +124,7 @@ def brief(folder: Path, latency: float, concurrency: int, out: Path) -> Measured
         copies=int(copies.group(1).replace(",", "")) if copies else 0,
         above_appendix=md[: md.index("## Appendix")].count("\n") if "## Appendix" in md else md.count("\n"),
         this_week=this_week.count("\n"),
+        first_section=next((n for n, line in enumerate(md.splitlines(), 1) if line.startswith("## ") and " · ST" in line), 0),
     )
 
 
@@ -129,7 +132,8 @@ def show(m: Measured, latency: float, concurrency: int) -> None:
     print(
         f"{m.articles:>5} articles, latency {latency:g} s: wall {m.wall:6.1f} s, CPU {1000 * m.cpu / m.articles:5.1f} ms per article, "
         f"peak {m.peak_mib:4.0f} MiB, {m.requests:,} requests, {m.copies} copies, {m.stories} stories; "
-        f"{m.above_appendix} lines above the appendix, {m.this_week} in This week"
+        f"{m.this_week} lines in This week, first story section at line {m.first_section}, "
+        f"{m.above_appendix} lines above the appendix (with the one-line index of the other stories)"
     )
     for stage, seconds in m.stages:
         print(f"        {seconds:7.2f} s  {stage}")

@@ -113,13 +113,13 @@ def apply(brief: Brief, answered: dict[str, Linked], reason_for: Callable[[list[
     its story was answered; else the rules' (already in the brief) with ``reason_for(article
     ids)`` as the reason."""
     results = []
-    for items in link.story_items(brief):
+    stories = link.story_items(brief)
+    for items, rules in zip(stories, link.links_by_story(brief, stories)):
         ids = [a.id for a in items.articles]
         found = next((answered[i] for i in ids if i in answered), None)
         if found is not None and found.result.info.made_by == "model":
             results.append(link.translated(found.result, found.local, brief))
             continue
-        rules = link.links_in(brief, items)
         reason = found.result.info.reason if found is not None else reason_for(ids)
         spent = found.result.info if found is not None else None
         info = rules.info.model_copy(

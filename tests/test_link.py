@@ -255,3 +255,14 @@ def test_a_link_answer_that_is_all_invalid_is_said_to_be_the_rules():
     assert result.info.made_by == "rule"
     assert result.info.reason == "every link the model proposed (2) failed the checks after 2 reask(s)"
     assert result.info.usage.requests == 3
+
+
+def test_the_links_of_every_story_in_one_pass_are_those_of_each_story(no_model_env):
+    """links_by_story gives each story what links_in finds for it alone (bbc-week: three stories)."""
+    brief = pipeline.brief_folder(pipeline.Options(folder=ROOT / "examples" / "bbc-week", recursive=True, summary=False), env={}).brief
+    stories = link.story_items(brief)
+    assert len(stories) == 3
+    for items, found in zip(stories, link.links_by_story(brief, stories)):
+        alone = link.links_in(brief, items)
+        assert found.model_dump(exclude={"info"}) == alone.model_dump(exclude={"info"})
+        assert found.claim_groups or found.contradictions or found.figure_groups

@@ -175,6 +175,33 @@ def links_in(brief: Brief, items: StoryItems | None = None) -> LinkResult:
     )
 
 
+def links_by_story(brief: Brief, stories: list[StoryItems]) -> list[LinkResult]:
+    """:func:`links_in` for each of ``stories`` at once: one pass over the brief's links, each
+    given to the story that holds all its items (none when its items span stories)."""
+    home: dict[str, set[int]] = defaultdict(set)
+    for n, items in enumerate(stories):
+        for item_id in items.ids():
+            home[item_id].add(n)
+    parts: list[dict[str, list]] = [defaultdict(list) for _ in stories]
+
+    def put(field: str, value, ids) -> None:
+        shared = set.intersection(*(home.get(i, set()) for i in ids)) if ids else set()
+        for n in shared:
+            parts[n][field].append(value)
+
+    for k in brief.claim_clusters:
+        if len(k.claim_ids) > 1:
+            put("claim_groups", k.claim_ids, k.claim_ids)
+    for x in brief.contested:
+        put("contradictions", (*x.claim_ids, x.reason), x.claim_ids)
+    for g in brief.figure_groups:
+        put("figure_groups", g.figure_ids, g.figure_ids)
+    for i in brief.issues:
+        put("issues", (i.issue, i.stance_ids), i.stance_ids)
+    info = brief.linking or LinkInfo(made_by="rule", reason=BY_RULE)
+    return [LinkResult(**part, info=info) for part in parts]
+
+
 # --------------------------------------------------------------------------- by model
 
 
