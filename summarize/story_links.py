@@ -114,11 +114,12 @@ def apply(brief: Brief, answered: dict[str, Linked], reason_for: Callable[[list[
     ids)`` as the reason."""
     results = []
     stories = link.story_items(brief)
+    week = link.WeekIds(brief)
     for items, rules in zip(stories, link.links_by_story(brief, stories)):
         ids = [a.id for a in items.articles]
         found = next((answered[i] for i in ids if i in answered), None)
         if found is not None and found.result.info.made_by == "model":
-            results.append(link.translated(found.result, found.local, brief))
+            results.append(link.translated(found.result, found.local, week))
             continue
         reason = found.result.info.reason if found is not None else reason_for(ids)
         spent = found.result.info if found is not None else None

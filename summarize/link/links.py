@@ -578,15 +578,24 @@ def _item_key(item) -> str:
     return item.id[0] + item.model_dump_json(exclude=_RESOLVED)
 
 
-def translated(result: LinkResult, local: Brief, merged: Brief) -> LinkResult:
+class WeekIds:
+    """Where each claim, figure, stance and actor name of a week's brief stands, by what it
+    says (built once; :func:`translated` looks every story's items up in it)."""
+
+    def __init__(self, merged: Brief):
+        self.items = {_item_key(i): i.id for group in (merged.claims, merged.figures, merged.stances) for i in group}
+        self.named = {(f.form, a): actor.id for actor in merged.actors for f in actor.forms for a in f.article_ids}
+
+
+def translated(result: LinkResult, local: Brief, merged: Brief | WeekIds) -> LinkResult:
     """``result``, whose ids are those of ``local`` (one story's articles merged alone, as its
     link request was built), in the ids of ``merged`` (the whole week).  Claims, figures and
     stances are matched by their article and quote; an actor by the forms it was named by in
     each article (an actor the week's resolution split maps to each part).  Links to items
     the week does not hold are dropped."""
-    week = {_item_key(i): i.id for group in (merged.claims, merged.figures, merged.stances) for i in group}
-    item = {i.id: week.get(_item_key(i)) for group in (local.claims, local.figures, local.stances) for i in group}
-    named = {(f.form, a): actor.id for actor in merged.actors for f in actor.forms for a in f.article_ids}
+    week = merged if isinstance(merged, WeekIds) else WeekIds(merged)
+    item = {i.id: week.items.get(_item_key(i)) for group in (local.claims, local.figures, local.stances) for i in group}
+    named = week.named
     actor = {
         actor.id: list(dict.fromkeys(named[(f.form, a)] for f in actor.forms for a in f.article_ids if (f.form, a) in named))
         for actor in local.actors
