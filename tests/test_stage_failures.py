@@ -88,3 +88,38 @@ def test_an_interrupt_is_never_swallowed(tmp_path, monkeypatch, stage):
     monkeypatch.setattr(links if stage == "links" else synthesize, "link_group" if stage == "links" else "summarize_brief", interrupt)
     result = runner.invoke(app, ["brief", str(BBC), "-r", "-q", "--replay"], env=ENV)
     assert result.exit_code not in (EXIT_OK, EXIT_PARTIAL)
+
+
+def test_a_week_of_a_thousand_near_identical_articles_under_a_memory_cap(tmp_path):
+    """1,000 short template reports (one sentence shape, other firms, prices and towns: 97
+    stories of near-identical reports) briefed end to end against the test server's rules
+    in a process whose address space is capped: every stage runs (nothing missing, nothing
+    failed) and every file is a report or a copy.  The stages' own scaling is tested with
+    more articles where it is cheap: tests/test_copies.py (5,000) and tests/test_stories.py
+    (3,000), each under a cap a dense n x n matrix would not fit."""
+    import subprocess
+    import sys
+
+    script = f"""
+import resource, sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / "tests")!r})
+resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+from reference_server import RULE_MODEL, ReferenceServer
+from summarize import pipeline
+folder = Path({str(tmp_path / "week")!r})
+folder.mkdir()
+for i in range(1000):
+    text = (f"Firm{{i % 97}} shares close at {{i}}p\\n\\nShares in Firm{{i % 97}} closed at {{i}} pence in Town{{i % 89}} "
+            f"on Monday after heavy trading, dealers said. Volume reached {{1000 + i * 7}} lots, the exchange said.\\n")
+    (folder / f"a{{i:04d}}.txt").write_text(text, encoding="utf-8")
+with ReferenceServer(by_rule=True) as server:
+    options = pipeline.Options(folder=folder, model=RULE_MODEL, base_url=server.base_url, summary=False, concurrency=4)
+    brief = pipeline.brief_folder(options, env={{}}).brief
+print(len(brief.articles), sum(len(a.copies) for a in brief.articles), len(brief.stories), len(brief.missing), len(brief.failed))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    reports, copied, stories, missing, failed = map(int, run.stdout.split()[-5:])
+    assert reports + copied == 1000 and reports > 1 and stories >= 1
+    assert missing == 0 and failed == 0
