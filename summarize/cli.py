@@ -46,7 +46,8 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} every article summarised; {EXIT_PARTIAL} brief written but some "
-    f"articles failed (see its 'Failed articles' section) or a stage after extraction failed "
+    f"articles failed (see its 'Failed articles' section; files that are not articles, under 'Skipped files', "
+    "do not count) or a stage after extraction failed "
     f"(its header says what is missing); {EXIT_ERROR} nothing produced "
     "(bad flags, no model and no recordings, an endpoint that cannot be reached, every article failed, "
     "or no item passed its checks); "

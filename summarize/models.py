@@ -261,6 +261,15 @@ class ExtractionFailure(_Strict):
     attempts: int = Field(default=0, description="Requests sent for this article before it failed.")
 
 
+class SkippedFile(_Strict):
+    """A file of the folder that is not an article at all (a photo, a README with no
+    extension): not read, not a failure.  An article file that cannot be read (too large,
+    binary, not UTF-8) is an :class:`ExtractionFailure` of stage ``load`` instead."""
+
+    path: str
+    reason: str = Field(description="Why it was not read, e.g. 'is a .jpg file, not a type read as an article (…)'.")
+
+
 # --------------------------------------------------------------------------- the brief
 
 
@@ -497,6 +506,7 @@ class Brief(_Strict):
     unverified: list[UnverifiedItem]
     coverage: list[Coverage]
     failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
+    skipped: list[SkippedFile] = Field(default_factory=list, description="Files of the folder that are not articles (an unsupported type): not read, not failures.")
     missing: list[StageProblem] = Field(default_factory=list, description="Stages after extraction that failed, and what the brief lacks because of them.")
     usage: Usage
 

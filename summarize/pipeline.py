@@ -315,9 +315,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     notices = []
     if plan.why:
         notices.append(plan.why)
-    for failure in loaded.failures:
-        notices.append(f"skipped {failure.path}: {failure.reason}")
-    notices += loaded.notes
+    notices += loaded.messages()
     if history_problem:
         notices.append(history_problem)
     if chosen.window and chosen.window.outside:
@@ -462,7 +460,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
                 _say(notices, progress, f"this brief was not saved in the history: {err}")
 
         guard.run("history", "this brief in the history (not saved)", save, lambda: None)
-    brief = brief.model_copy(update={"missing": list(guard.problems)})
+    brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped)})
     clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
 
@@ -544,7 +542,8 @@ def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
         hint = ""
         if not options.recursive and load.discover(options.folder, recursive=True):
             hint = " (its sub-folders do: add --recursive)"
-        raise ConfigError(f"{options.folder} holds no .txt, .md or .html articles{hint}")
+        others = f"; {len(loaded.skipped)} file(s) of other types skipped" if loaded.skipped else ""
+        raise ConfigError(f"{options.folder} holds no articles ({', '.join(sorted(load.SUFFIXES))}){hint}{others}")
     if not loaded.articles:
         reasons = "; ".join(f"{f.path} {f.reason}" for f in loaded.failures)
         raise ConfigError(f"no article in {options.folder} could be loaded: {reasons}")
@@ -594,7 +593,7 @@ def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
     """The articles a run would brief and what each would cost; no model is called."""
     env = os.environ if env is None else env
     loaded, chosen = _in_scope(options)
-    notices = [f"skipped {f.path}: {f.reason}" for f in loaded.failures] + loaded.notes
+    notices = loaded.messages()
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")
     plan: _Plan | None = None

@@ -51,7 +51,7 @@ def test_a_pdf_without_metadata_gets_a_title_from_its_text(tmp_path):
 
 def test_every_file_not_read_is_listed_with_why(tmp_path, monkeypatch):
     """A PDF that cannot be read is a failed article; a file of another type (a photo, a
-    README) is no article at all: it is named in the notes, not counted as a failure."""
+    README) is no article at all: it is listed as skipped, not counted as a failure."""
     (tmp_path / "ferry.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "scan.pdf").write_bytes(make_pdf([[], []], {"Title": "Scanned letter"}))
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
@@ -64,9 +64,10 @@ def test_every_file_not_read_is_listed_with_why(tmp_path, monkeypatch):
     assert set(reasons) == {"scan.pdf", "report.pdf"}
     assert "no text layer" in reasons["scan.pdf"]
     assert "limit for one article" in reasons["report.pdf"]
-    assert sorted(loaded.notes) == [
-        f"skipped {tmp_path / 'NOTES'}: is a file with no extension, not a type read as an article (.htm, .html, .markdown, .md, .pdf, .txt)",
-        f"skipped {tmp_path / 'photo.jpg'}: is a .jpg file, not a type read as an article (.htm, .html, .markdown, .md, .pdf, .txt)",
+    assert not loaded.notes
+    assert [(f.path, f.reason) for f in loaded.skipped] == [
+        (str(tmp_path / "NOTES"), "is a file with no extension, not a type read as an article (.htm, .html, .markdown, .md, .pdf, .txt)"),
+        (str(tmp_path / "photo.jpg"), "is a .jpg file, not a type read as an article (.htm, .html, .markdown, .md, .pdf, .txt)"),
     ]
     assert [a.path.rsplit("/", 1)[-1] for a in loaded.articles] == ["ferry.txt"]
 

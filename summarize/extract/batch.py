@@ -146,7 +146,7 @@ def submit(
     if options.cache_dir is None:
         raise pipeline.ConfigError("batch answers are kept in the answer cache: give --cache-dir")
     loaded, chosen = pipeline._in_scope(options)
-    notices = [f"skipped {f.path}: {f.reason}" for f in loaded.failures] + loaded.notes
+    notices = loaded.messages()
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")
     store = pipeline.answer_cache(options, model, mode, redact.host(base_url))

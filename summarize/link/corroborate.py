@@ -12,16 +12,20 @@ knows a topic: claims are compared by TF-IDF cosine over their content words
   a negation word), the other, from another article, affirms, and apart from the
   negation they say the same thing (cosine of at least ``DENIES_CLAIM``).  Forecasts,
   commitments and demands neither confirm nor contradict a report.
+
+Each claim is read in its article's language (``ArticleRef.language``): its content words
+without that language's stopwords, its negation among that language's negation words
+(``summarize/lang/<code>.json``), never another language's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from summarize import lang
-from summarize.link.names import words
+from summarize.link.names import vocabulary, words
 from summarize.link.similarity import TermIndex, Vectors, complete_groups
-from summarize.models import BriefClaim, ClaimCluster
+from summarize.models import ArticleRef, BriefClaim, ClaimCluster
 from summarize.verify import numbers
 
 SAME_CLAIM = 0.5
@@ -32,20 +36,30 @@ _KIND_FAMILY = {"fact": "report", "assessment": "report", "denial": "report"}
 _CONTESTABLE = {"fact", "assessment", "denial"}
 
 
-def negative(claim: BriefClaim) -> bool:
+def negative(claim: BriefClaim, language: str = lang.DEFAULT) -> bool:
+    """A denial, or a claim holding a negation word of ``language`` (its article's)."""
     text = claim.text.lower().replace("n't", " not")
-    return claim.kind == "denial" or bool(lang.load().negations & set(words(text)))
+    return claim.kind == "denial" or bool(vocabulary(language, "negations") & set(words(text)))
+
+
+def languages_of(items: Iterable, articles: Iterable[ArticleRef]) -> list[str]:
+    """The language code of each item's article (an item with ``evidence``), English for
+    an article not among ``articles``."""
+    code = {a.id: a.language for a in articles}
+    return [code.get(item.evidence.article_id, lang.DEFAULT) for item in items]
 
 
 def _numbers(text: str) -> frozenset[float]:
     return frozenset(m.value for m in numbers.scan(text))
 
 
-def claim_groups(claims: list[BriefClaim], vectors: Vectors | None = None) -> list[list[int]]:
+def claim_groups(claims: list[BriefClaim], vectors: Vectors | None = None, languages: Sequence[str] | None = None) -> list[list[int]]:
     """Indexes of claims that assert the same thing, by rule (singletons included);
-    ``vectors`` are the claims' texts' when the caller has them."""
-    vectors = vectors or Vectors([c.text for c in claims])
-    features = [(negative(c), _KIND_FAMILY.get(c.kind, c.kind), _numbers(c.text)) for c in claims]
+    ``vectors`` are the claims' texts' when the caller has them; ``languages`` each
+    claim's language code (:func:`languages_of`), English when not given."""
+    codes = languages if languages is not None else [lang.DEFAULT] * len(claims)
+    vectors = vectors or Vectors([c.text for c in claims], codes)
+    features = [(negative(c, code), _KIND_FAMILY.get(c.kind, c.kind), _numbers(c.text)) for c, code in zip(claims, codes, strict=True)]
     return complete_groups(vectors, SAME_CLAIM, key=features.__getitem__)
 
 
@@ -72,12 +86,15 @@ def clusters_of(
     return out
 
 
-def contested_pairs(claims: list[BriefClaim], vectors: Vectors | None = None) -> list[tuple[int, int, list[str]]]:
+def contested_pairs(
+    claims: list[BriefClaim], vectors: Vectors | None = None, languages: Sequence[str] | None = None
+) -> list[tuple[int, int, list[str]]]:
     """(report, denial, shared content words) for each explicit denial of a matching claim
-    in another article, by rule."""
-    vectors = vectors or Vectors([c.text for c in claims])
+    in another article, by rule; ``languages`` as for :func:`claim_groups`."""
+    codes = languages if languages is not None else [lang.DEFAULT] * len(claims)
+    vectors = vectors or Vectors([c.text for c in claims], codes)
     usable = [i for i, c in enumerate(claims) if c.kind in _CONTESTABLE]
-    denies = {i: negative(claims[i]) for i in usable}
+    denies = {i: negative(claims[i], codes[i]) for i in usable}
     index = TermIndex()
     for i in usable:
         if not denies[i]:

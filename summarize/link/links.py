@@ -118,16 +118,17 @@ def story_items(brief: Brief) -> list[StoryItems]:
 # --------------------------------------------------------------------------- by rule
 
 
-def rule_issues(stances: list[BriefStance]) -> list[tuple[str, list[str]]]:
+def rule_issues(stances: list[BriefStance], articles: list[ArticleRef] | None = None) -> list[tuple[str, list[str]]]:
     """Stance targets on one issue, by rule: the same actor, or issue phrases close by
-    TF-IDF to every other phrase of the group.  Only groups of two or more stances."""
+    TF-IDF to every other phrase of the group (each read in its article's language, from
+    ``articles``).  Only groups of two or more stances."""
     by_actor: dict[str, list[str]] = defaultdict(list)
     phrases = [s for s in stances if not s.target_id]
     for s in stances:
         if s.target_id:
             by_actor[s.target_id].append(s.id)
     out = [(next(s.target for s in stances if s.id == ids[0]), ids) for ids in by_actor.values() if len(ids) > 1]
-    vectors = Vectors([s.target for s in phrases])
+    vectors = Vectors([s.target for s in phrases], corroborate.languages_of(phrases, articles or []))
     for group in complete_groups(vectors, SAME_ISSUE):
         if len(group) > 1:
             out.append((phrases[group[0]].target, [phrases[k].id for k in group]))
@@ -135,16 +136,19 @@ def rule_issues(stances: list[BriefStance]) -> list[tuple[str, list[str]]]:
 
 
 def rule_links(items: StoryItems, reason: str) -> LinkResult:
+    """The links the rules find among one story's items, each item read in its article's
+    language."""
     claims, figures = items.claims, items.figures
-    vectors = Vectors([c.text for c in claims])
+    languages = corroborate.languages_of(claims, items.articles)
+    vectors = Vectors([c.text for c in claims], languages)
     return LinkResult(
-        claim_groups=[[claims[i].id for i in g] for g in corroborate.claim_groups(claims, vectors) if len(g) > 1],
+        claim_groups=[[claims[i].id for i in g] for g in corroborate.claim_groups(claims, vectors, languages) if len(g) > 1],
         contradictions=[
             (claims[r].id, claims[d].id, f"{claims[d].id} denies what {claims[r].id} reports")
-            for r, d, _ in corroborate.contested_pairs(claims, vectors)
+            for r, d, _ in corroborate.contested_pairs(claims, vectors, languages)
         ],
-        figure_groups=[[figures[i].id for i in g] for g in reconcile.figure_groups(figures) if len(g) > 1],
-        issues=rule_issues(items.stances),
+        figure_groups=[[figures[i].id for i in g] for g in reconcile.figure_groups(figures, items.articles) if len(g) > 1],
+        issues=rule_issues(items.stances, items.articles),
         info=LinkInfo(made_by="rule", reason=reason),
     )
 
@@ -413,6 +417,10 @@ def combined(results: list[LinkResult]) -> LinkResult:
     )
 
 
+def _words_of(claims: list[BriefClaim], languages: list[str], n: int) -> tuple[str, ...]:
+    return content_words(claims[n].text, languages[n])
+
+
 def apply_links(brief: Brief, results: LinkResult | list[LinkResult]) -> Brief:
     """The brief with these links (one result, or one per story): actors joined (every
     reference to them moved), claim clusters, contested pairs, figure comparisons, issues,
@@ -440,6 +448,7 @@ def apply_links(brief: Brief, results: LinkResult | list[LinkResult]) -> Brief:
     ]
     names = {a.id: a.name for a in actors}
     dates = {a.id: a.date for a in brief.articles}
+    languages = corroborate.languages_of(claims, brief.articles)
     claim_index = {c.id: n for n, c in enumerate(claims)}
     figure_index = {f.id: n for n, f in enumerate(figures)}
     contradictions = [(a, b, why) for a, b, why in result.contradictions if a in claim_index and b in claim_index]
@@ -461,7 +470,7 @@ def apply_links(brief: Brief, results: LinkResult | list[LinkResult]) -> Brief:
                 Contest(
                     id=f"X{n}",
                     claim_ids=tuple(sorted((a, b), key=lambda i: int(i[1:]))),
-                    topic=sorted(set(content_words(claims[claim_index[a]].text)) & set(content_words(claims[claim_index[b]].text))),
+                    topic=sorted(set(_words_of(claims, languages, claim_index[a])) & set(_words_of(claims, languages, claim_index[b]))),
                     reason=why,
                     made_by=made_by(a),
                 )

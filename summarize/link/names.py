@@ -32,6 +32,15 @@ def words(name: str) -> list[str]:
     return list(_words(name))
 
 
+@lru_cache(maxsize=None)
+def vocabulary(code: str, attribute: str) -> frozenset[str]:
+    """One word list of a language's data (``stopwords``, ``negations``, ``titles``) folded
+    as :func:`words` folds text, so "dément" in the data finds "dément" in a claim; a code
+    with no data file reads the default language's.  English words fold to themselves."""
+    language = lang.load(code if code in lang.available() else lang.DEFAULT)
+    return frozenset(w for entry in getattr(language, attribute) for w in _words(entry))
+
+
 @lru_cache(maxsize=1 << 17)
 def tokens(name: str, person: bool = False) -> tuple[str, ...]:
     """Folded words of a name without its title.

@@ -18,8 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
+from summarize.link.corroborate import languages_of
 from summarize.link.similarity import Vectors, complete_groups
-from summarize.models import BriefFigure, FigureGroup
+from summarize.models import ArticleRef, BriefFigure, FigureGroup
 from summarize.verify import numbers
 
 SAME_SUBJECT = 0.5
@@ -43,10 +44,12 @@ def consistent(figures: list[BriefFigure]) -> bool:
     return low <= high
 
 
-def figure_groups(figures: list[BriefFigure]) -> list[list[int]]:
-    """Indexes of figures that count the same thing, by rule (singletons included)."""
+def figure_groups(figures: list[BriefFigure], articles: list[ArticleRef] | None = None) -> list[list[int]]:
+    """Indexes of figures that count the same thing, by rule (singletons included); what
+    each counts is read in its article's language (from ``articles``; English without)."""
     kinds = [numbers.unit_kind(f.unit) for f in figures]
-    return complete_groups(Vectors([f.counts for f in figures]), SAME_SUBJECT, key=kinds.__getitem__)
+    vectors = Vectors([f.counts for f in figures], languages_of(figures, articles or []))
+    return complete_groups(vectors, SAME_SUBJECT, key=kinds.__getitem__)
 
 
 def compatible_units(a: BriefFigure, b: BriefFigure) -> bool:

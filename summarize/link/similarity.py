@@ -1,8 +1,8 @@
 """Text similarity for linking by rule: TF-IDF over content words, cosine, and groups in
 which every member is close to every other (no chains).
 
-Content words are the folded words of a text minus the language's stopwords, with a
-light suffix trim; nothing is known about any topic.  Candidates come from an index of
+Content words are the folded words of a text minus the stopwords of the language the
+text is in (its article's), with a light suffix trim; nothing is known about any topic.  Candidates come from an index of
 the words items share (a word in too many items finds none), so the cost grows with the
 number of items, not with pairs of them.
 """
@@ -10,13 +10,13 @@ number of items, not with pairs of them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from summarize import lang
-from summarize.link.names import words
+from summarize.link.names import vocabulary, words
 
 _MAX_SHARED_BY = 200
 """A word in more items than this is too common to find candidates with."""
@@ -32,21 +32,29 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def content_words(text: str) -> tuple[str, ...]:
-    stop = lang.load().stopwords
+def content_words(text: str, language: str = lang.DEFAULT) -> tuple[str, ...]:
+    """The content words of ``text``, read with the stopwords of ``language`` (a code)."""
+    stop = vocabulary(language, "stopwords")
     return tuple(_stem(w) for w in words(text.replace("n't", " not")) if w not in stop and len(w) > 1 and not w.isdigit())
 
 
-class Vectors:
-    """TF-IDF vectors of some texts (fitted on those texts), as sparse dicts."""
+def _as_given(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return terms
 
-    def __init__(self, texts: Sequence[str]):
-        self.terms: list[frozenset[str]] = [frozenset(content_words(t)) for t in texts]
+
+class Vectors:
+    """TF-IDF vectors of some texts (fitted on those texts), as sparse dicts; ``languages``:
+    the code of each text's language (its article's), English when not given."""
+
+    def __init__(self, texts: Sequence[str], languages: Iterable[str] | None = None):
+        codes = languages if languages is not None else [lang.DEFAULT] * len(texts)
+        found = [content_words(t, code) for t, code in zip(texts, codes, strict=True)]
+        self.terms: list[frozenset[str]] = [frozenset(f) for f in found]
         self.rows: list[dict[str, float]] = [{} for _ in texts]
         if not any(self.terms):
             return
-        vectorizer = TfidfVectorizer(analyzer=content_words, sublinear_tf=True)
-        matrix = vectorizer.fit_transform(texts).tocsr()
+        vectorizer = TfidfVectorizer(analyzer=_as_given, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(found).tocsr()
         names = vectorizer.get_feature_names_out()[matrix.indices].tolist()
         weights, bounds = matrix.data.tolist(), matrix.indptr.tolist()
         for i in range(matrix.shape[0]):

@@ -116,6 +116,8 @@ def _header(brief: Brief) -> list[str]:
         facts.append(f"**{len(failed)} failed** (see *Failed articles*)")
     if skipped:
         facts.append(f"**{len(skipped)} not processed** (token budget; see *Failed articles*)")
+    if brief.skipped:
+        facts.append(f"{_plural(len(brief.skipped), 'file')} skipped (see *Skipped files*)")
     unverified = len(brief.unverified)
     if unverified:
         facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
@@ -450,6 +452,13 @@ def _appendix(ctx: _Context) -> list[str]:
             "Failed articles",
             ["file", "stage", "requests", "reason"],
             [[cell(f.path), f.stage, str(f.attempts), cell(f.reason)] for f in brief.failed],
+        )
+    if brief.skipped:
+        out += _table(
+            "Skipped files",
+            ["file", "why"],
+            [[cell(f.path), cell(f.reason)] for f in brief.skipped],
+            intro="Files of the folder that are not articles (an unsupported type): not read, and not counted as failures.",
         )
     u = brief.usage
     out += [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from summarize.models import Article, ExtractionFailure
+from summarize.models import Article, ExtractionFailure, SkippedFile
 from summarize.sources import language, pdf
 from summarize.sources.metadata import (
     Metadata,
@@ -42,12 +42,21 @@ class Loaded:
     failures: list[ExtractionFailure]
     notes: list[str] = field(default_factory=list)
     """Problems that did not stop a file from loading (an unreadable date), naming the file."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Files that are no article at all (a photo, a README): not read, and not failures."""
+
+    def messages(self) -> list[str]:
+        """What a run says about the folder on stderr: every file not read and why, then the notes."""
+        unread = [*self.failures, *self.skipped]
+        return [f"skipped {f.path}: {f.reason}" for f in unread] + self.notes
 
 
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | None = None, ignored: list[str] | None = None) -> list[Path]:
+def discover(
+    folder: Path, recursive: bool = False, refused: list[LoadError] | None = None, ignored: list[SkippedFile] | None = None
+) -> list[Path]:
     """Article files in ``folder``, sorted by path; hidden files are skipped.
 
     Symbolic links are followed only to files inside ``folder``; links that lead outside
@@ -73,7 +82,7 @@ def discover(folder: Path, recursive: bool = False, refused: list[LoadError] | N
             if path.suffix.lower() not in SUFFIXES:
                 if ignored is not None:
                     kind = f"a {path.suffix} file" if path.suffix else "a file with no extension"
-                    ignored.append(f"skipped {path}: is {kind}, not a type read as an article ({', '.join(sorted(SUFFIXES))})")
+                    ignored.append(SkippedFile(path=str(path), reason=f"is {kind}, not a type read as an article ({', '.join(sorted(SUFFIXES))})"))
                 continue
             problem = _link_problem(path, root) if path.is_symlink() else None
             if problem:
@@ -103,9 +112,10 @@ def _link_problem(path: Path, root: Path) -> str | None:
 
 def load_folder(folder: Path, recursive: bool = False) -> Loaded:
     refused: list[LoadError] = []
-    ignored: list[str] = []
+    ignored: list[SkippedFile] = []
     paths = discover(folder, recursive, refused, ignored)
-    loaded = Loaded([], [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)], ignored)
+    failures = [ExtractionFailure(path=str(e.path), stage="load", reason=e.reason) for e in sorted(refused, key=lambda e: e.path)]
+    loaded = Loaded([], failures, skipped=sorted(ignored, key=lambda f: f.path))
     for path in paths:
         try:
             loaded.articles.append(load_article(path, loaded.notes))
