@@ -50,7 +50,7 @@ def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
     *More stories* (:func:`summarize.render.base.leading`)."""
     ctx = _Context(brief)
     lead, rest = leading(brief, top)
-    out = _header(brief)
+    out = _header(brief, len(lead) if rest else None)
     if brief.summary and brief.summary.sentences:
         out += ["## Summary", ""]
         out += [f"- {cell(s.text)} · {cell(', '.join(s.cites))}" for s in brief.summary.sentences]
@@ -85,7 +85,8 @@ def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
 # --------------------------------------------------------------------------- header
 
 
-def _header(brief: Brief) -> list[str]:
+def _header(brief: Brief, in_full: int | None = None) -> list[str]:
+    """``in_full``: how many stories get a section, when not all of them do (``--top``)."""
     n = len(brief.articles)
     w = brief.window
     title = f"# Weekly brief: {w.label}" if w and w.label.startswith(tuple("0123456789")) else "# Brief"
@@ -102,7 +103,7 @@ def _header(brief: Brief) -> list[str]:
     if copies:
         spared = f", {brief.usage.not_sent:,} request(s) not spent" if brief.usage.not_sent else ""
         facts.append(f"{_plural(copies, 'copy', 'copies')} of them found and read once{spared} (see *Articles*)")
-    facts.append(_plural(len(brief.stories), "story", "stories"))
+    facts.append(_plural(len(brief.stories), "story", "stories") + (f" ({in_full} in full: --top)" if in_full is not None else ""))
     undated = sum(1 for r in brief.articles if r.date is None)
     if undated:
         facts.append(f"{undated} undated (marked ⚑)")
