@@ -258,3 +258,16 @@ def test_weekly_page_has_the_window_stories_and_what_changed(tmp_path):
     changes = doc.get_element_by_id("since-last").text_content()
     assert "2.1bn GBP" in changes and "2.4bn GBP" in changes and "The Ledger, 2024-11-05" in changes
     _links_land(doc, page_data(doc))
+
+
+def test_the_page_counts_copies_and_lists_them_with_their_report():
+    from summarize.models import Copy
+
+    brief, texts = big_brief(40, 10)
+    first = brief.stories[0].article_ids[0]
+    copies = [Copy(path="b/copy.txt", title="<i>Retitled</i> copy", outlet="Wire & Co", similarity=0.8, identical=False)]
+    articles = [a.model_copy(update={"copies": copies}) if a.id == first else a for a in brief.articles]
+    brief = brief.model_copy(update={"articles": articles, "usage": brief.usage.model_copy(update={"not_sent": 2})})
+    page = to_html(brief, texts)
+    assert "1 copy of these articles found and read once (2 requests not spent)" in page
+    assert "also carried by: <b>Wire &amp; Co</b>, <cite>&lt;i&gt;Retitled&lt;/i&gt; copy</cite>" in page
