@@ -216,6 +216,8 @@ def collect(
 def _report(got: batch.Collected, err) -> None:
     from summarize import cli
 
+    if got.cleaned:
+        err.print(cli._shown(got.cleaned))
     err.print(
         cli._shown(
             f"batch {got.job.batch_id}: {got.stored} answer(s) stored in the cache by this collect, "

@@ -4,6 +4,7 @@ error naming the file and the field, a bad line of the batch's answers fails its
 answered twice, are counted and said."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -146,3 +147,20 @@ def test_a_custom_id_answered_twice_is_counted_and_used_only_when_both_agree(tmp
     else:  # which of the two is the answer? Neither is trusted: the request goes online
         assert online == [ids[1]] and "2 answer(s) stored" in result.stderr
         assert f"{twice[0]}: the batch answered it 2 times, differently" in result.stderr
+
+
+def test_temporary_files_an_interrupted_download_left_are_removed_by_the_next_collect(tmp_path):
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    orphan, ours = f".output.jsonl.{ended.pid}.k3j4h5g6.tmp", f".output.jsonl.{os.getpid()}.a1s2d3f4.tmp"
+    folder, annotations, _ = long_folder(tmp_path, count=2, paragraphs=3)
+    with ReferenceServer(annotations=annotations) as server:
+        batch_api.attach(server)
+        job_id = finished(server, folder, tmp_path / "cache")
+        job_folder = batch.find(tmp_path / "cache", job_id).folder_path
+        for name in (orphan, ours):
+            (job_folder / name).write_text('{"custom_id": "half a li')
+        result = run("batch", "collect", job_id, "--cache-dir", tmp_path / "cache", *COLLECT)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert not (job_folder / orphan).exists() and (job_folder / ours).exists()  # this process is still running
+    assert f"removed 1 temporary file(s) that an interrupted run left in {job_folder}" in result.stderr

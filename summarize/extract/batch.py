@@ -39,7 +39,7 @@ from summarize.extract.batch_client import ENDPOINT, BatchEndpoint, BatchError, 
 from summarize.extract.chunks import MIN_CHUNK_CHARS
 from summarize.extract.llm import Mode, ModelError, ModelSettings
 from summarize.extract.prompting import template_version
-from summarize.files import write_atomically
+from summarize.files import orphans_note, write_atomically
 from summarize.models import Article
 from summarize.sources.window import make_window
 
@@ -343,6 +343,8 @@ class Collected:
     """custom_id → how many lines of the batch's files answered it."""
     unreadable: list[str] = field(default_factory=list)
     """``file:line`` of the lines that are not a JSON object with a custom_id."""
+    cleaned: str | None = None
+    """What was said of the temporary files an interrupted collect left in the job's folder."""
 
     @property
     def ended(self) -> bool:
@@ -370,11 +372,14 @@ def collect(
     if state.status != "completed" and state.status not in ENDED:
         raise JobError(f"batch {job.batch_id} has an unknown status {state.status!r}")
     folder = job.folder_path
+    cleaned = orphans_note(folder)
     for name, key in (("output.jsonl", "output_file_id"), ("errors.jsonl", "error_file_id")):
         file_id = state.raw.get(key)
         if isinstance(file_id, str) and file_id and not (folder / name).is_file():
             client.download(file_id, folder / name)
-    return _take_all(job, state)
+    found = _take_all(job, state)
+    found.cleaned = cleaned
+    return found
 
 
 def _take_all(job: Job, state: BatchState) -> Collected:
