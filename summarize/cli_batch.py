@@ -171,7 +171,7 @@ def _next_step(job: batch.Job, state: batch.BatchState) -> str:
         "cannot be changed here. An interrupted collect resumes where it stopped: files already downloaded and "
         "answers already stored are kept in the job's folder and the cache. "
         "Exit codes: those of `summarize brief`; 1 also when the batch is not finished yet (nothing collected); "
-        "2 when it failed, expired or was cancelled (the answers that came back are stored first)."
+        "2 when it failed, expired or was cancelled (the answers that came back are stored first), or when the job's job.json cannot be used (named with the field)."
     ),
 )
 def collect(
@@ -216,16 +216,32 @@ def collect(
 def _report(got: batch.Collected, err) -> None:
     from summarize import cli
 
+    if got.cleaned:
+        err.print(cli._shown(got.cleaned))
     err.print(
         cli._shown(
             f"batch {got.job.batch_id}: {got.stored} answer(s) stored in the cache by this collect, "
-            f"{len(got.online)} request(s) left for the online run; the batch's answers used "
+            f"{len(got.online)} request(s) left for the online run{_odd_lines(got)}; the batch's answers used "
             f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch, "
             "not counted in the brief's usage)"
         )
     )
     for path, why in got.online:
         err.print(f"      online: {cli._shown(path)}: {cli._shown(why)}")
+    for count, what, ids in (
+        (len(got.unknown), "line(s) with a custom_id this job did not submit, not used", got.unknown),
+        (len(got.duplicated), "custom_id(s) answered by more than one line", [f"{cid} ×{n}" for cid, n in got.duplicated.items()]),
+        (len(got.unreadable), "line(s) that are not a JSON object with a custom_id, not used", got.unreadable),
+    ):
+        if count:
+            shown = ", ".join(ids[:5]) + (f" and {count - 5} more" if count > 5 else "")
+            err.print(cli._shown(f"batch {got.job.batch_id}: {count} {what}: {shown}"))
+
+
+def _odd_lines(got: batch.Collected) -> str:
+    counts = [(len(got.unknown), "unknown custom_id(s)"), (len(got.duplicated), "duplicated custom_id(s)"), (len(got.unreadable), "unreadable line(s)")]
+    said = ", ".join(f"{n} {what}" for n, what in counts if n)
+    return f" (the batch's files held {said})" if said else ""
 
 
 def _brief_args(job: batch.Job, base_url: str | None) -> list[str]:

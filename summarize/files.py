@@ -1,10 +1,27 @@
-"""Writing files so that a crash never leaves half of one behind."""
+"""Writing files so that a crash never leaves half of one behind, and cleaning up after
+one that was killed.
+
+A file is written to a temporary file beside it, named ``.<name>.<pid>.<random>.tmp``
+(:func:`temporary_beside`) or ``.<name>.<pid>.tmp`` (:func:`temporary_path`, for a writer
+that opens the path itself), then moved into place.  A run killed mid-write leaves that
+temporary file behind; :func:`clean_orphans` removes such files from a folder the next run
+uses, once no running process can still be writing them.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+ORPHAN_AGE = 3600.0
+"""Seconds after which a temporary file is an orphan whatever its pid says (a pid of another
+machine sharing the folder, or reused since)."""
+_TEMPORARY = re.compile(r"^\.(?P<of>.+?)\.(?:(?P<pid>\d+)|(?P<pid_of_random>\d+)\.[a-z0-9_]{8}|[a-z0-9_]{8})\.tmp$")
+"""Our temporary names: with a pid, with a pid and mkstemp's random part, or (written by
+versions before the pid was in the name) with the random part alone."""
 
 
 def _umask() -> int:
@@ -20,7 +37,7 @@ def write_atomically(path: Path, text: str, shared: bool = False) -> None:
     file gets (0666 less the umask: 0644 usually), for output meant to be read by others.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temporary_beside(path)
     try:
         if shared:
             os.fchmod(fd, 0o666 & ~_umask())
@@ -30,6 +47,68 @@ def write_atomically(path: Path, text: str, shared: bool = False) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new private temporary file in ``path``'s folder, named after it and this process:
+    (open descriptor, path)."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+
+
+def temporary_path(path: Path) -> Path:
+    """The temporary name of ``path`` for this process, for a writer that opens it itself."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def clean_orphans(folder: Path, now: float | None = None) -> int:
+    """Remove from ``folder`` (not below it) the temporary files that writes like ours left
+    when their process was killed: those of a process that is no longer running, and any
+    older than :data:`ORPHAN_AGE`.  Returns how many were removed; a folder that cannot be
+    read or a file that cannot be removed is left as it is."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        found = _TEMPORARY.match(entry.name)
+        if found is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        pid = found.group("pid") or found.group("pid_of_random")
+        if age > ORPHAN_AGE or (pid is not None and not _running(int(pid))):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed += 1
+    return removed
+
+
+def orphans_note(folder: Path) -> str | None:
+    """:func:`clean_orphans`, said in a line when it removed any."""
+    removed = clean_orphans(folder)
+    return f"removed {removed} temporary file(s) that an interrupted run left in {folder}" if removed else None
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this run may be writing it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OverflowError:
+        return False  # no process can have it
+    except OSError:
+        return True  # there, but another user's (PermissionError)
+    return True
 
 
 def unwritable(path: Path) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from summarize import merge, redact, story_links, synthesize
+from summarize.files import orphans_note
 from summarize.guard import Guard
 from summarize.extract import article as extract
 from summarize.extract import bounds, cache, chunks, estimate, recording
@@ -202,6 +203,7 @@ def _plan(options: Options, articles: list[Article], env: Mapping[str, str], pro
             producer = Producer(kind="live", model=model, mode=mode, endpoint=host, prompt_version=prompt_version)
             return _Plan(producer, lambda a: client, lambda a: None, record=False, writes=writes)
         root = options.cassettes or Path("cassettes")
+        _clean(root / options.folder.resolve().name, progress)
         rec = recording.write_set(
             root / options.folder.resolve().name,
             model=model,
@@ -328,6 +330,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
 
     budget = extract.TokenBudget(options.max_tokens)
     store = _cache(options, plan)
+    if store is not None:
+        _clean(store.folder, progress)
     stop = _pool.Stop()
     first = _pool.FirstContact()
     workers = _workers(options, plan)
@@ -664,6 +668,13 @@ def _cache(options: Options, plan: _Plan) -> cache.AnswerCache | None:
     if options.cache_dir is None or plan.producer.kind != "live":
         return None
     return answer_cache(options, plan.producer.model, plan.producer.mode, plan.producer.endpoint, plan.writes)
+
+
+def _clean(folder: Path, progress: Progress) -> None:
+    """The temporary files a killed run left in a folder this run writes, removed and said."""
+    note = orphans_note(folder)
+    if note:
+        progress.notice(note)
 
 
 def answer_cache(options: Options, model: str, mode: str, host: str, writes: OptionalWrites | None = None) -> cache.AnswerCache:

@@ -142,7 +142,7 @@ def test_an_interrupted_collect_resumes_without_downloading_or_asking_twice(tmp_
         def take_then_stop(*args):
             if len(taken) == 1:
                 raise KeyboardInterrupt
-            taken.append(args[0]["custom_id"])
+            taken.append(args[0].custom_id)
             return real_take(*args)
 
         monkeypatch.setattr(batch_client.BatchEndpoint, "download", download_then_stop)
@@ -156,7 +156,7 @@ def test_an_interrupted_collect_resumes_without_downloading_or_asking_twice(tmp_
         assert len(api.downloads) == files and len(set(api.downloads)) == files
         assert extraction_requests(batch_api.online(server)) == []
         replayed = []
-        monkeypatch.setattr(batch, "_take", lambda *args: replayed.append(args[0]["custom_id"]) or real_take(*args))
+        monkeypatch.setattr(batch, "_take", lambda *args: replayed.append(args[0].custom_id) or real_take(*args))
         third = run("batch", "collect", job_id, "--cache-dir", cache, "--no-summary", "--no-history")
         online = extraction_requests(batch_api.online(server))
     assert third.exit_code == EXIT_OK, third.stderr

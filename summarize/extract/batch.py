@@ -24,20 +24,22 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from summarize import pipeline, redact
 from summarize.extract import article as extract
-from summarize.extract import cache
+from summarize.extract import batch_files, cache
 from summarize.extract.batch_client import ENDPOINT, BatchEndpoint, BatchError, Replay, replaying, request_body
-from summarize.extract.llm import ModelError, ModelSettings
+from summarize.extract.chunks import MIN_CHUNK_CHARS
+from summarize.extract.llm import Mode, ModelError, ModelSettings
 from summarize.extract.prompting import template_version
-from summarize.files import write_atomically
+from summarize.files import orphans_note, write_atomically
 from summarize.models import Article
 from summarize.sources.window import make_window
 
@@ -61,32 +63,43 @@ class NotFinished(JobError):
 class Line(BaseModel):
     article: str
     path: str
-    part: int
+    part: int = Field(ge=0)
+
+
+CustomId = Annotated[str, Field(min_length=1, max_length=CUSTOM_ID_LIMIT)]
 
 
 class Job(BaseModel):
-    batch_id: str
-    input_file_id: str
+    """``job.json``: the settings within the bounds of ``submit``'s flags, so that a file edited
+    out of them is refused by name, never run."""
+
+    batch_id: str = Field(min_length=1)
+    input_file_id: str = Field(min_length=1)
     endpoint: str = ENDPOINT
     base_url: str | None
     """Without credentials (``--base-url`` gives them again at collect)."""
     credentials_left_out: bool = False
     model: str
-    mode: str
+    mode: Mode
     folder: str
     recursive: bool = False
     since: str | None = None
     until: str | None = None
     week: str | None = None
     dated_only: bool = False
-    chunk_chars: int
-    max_retries: int
-    max_output_tokens: int
-    cache_dir: str
+    chunk_chars: int = Field(ge=MIN_CHUNK_CHARS)
+    max_retries: int = Field(ge=0, le=10)
+    max_output_tokens: int = Field(ge=64)
+    cache_dir: str = Field(min_length=1)
     submitted_at: str
     prompt_version: str
-    lines: dict[str, Line]
+    lines: dict[CustomId, Line]
     """custom_id → the article part it asks about."""
+
+    @model_validator(mode="after")
+    def _window_readable(self) -> "Job":
+        make_window(self.since, self.until, self.week)  # a WindowError is a ValueError: the file is refused
+        return self
 
     @property
     def folder_path(self) -> Path:
@@ -212,33 +225,51 @@ def _stored(store: cache.AnswerCache, article: Article, request: extract.PartReq
 
 
 def find(cache_dir: Path, batch_id: str | None = None) -> Job:
-    """The job of ``batch_id``, else the latest submitted one."""
+    """The job of ``batch_id``, else the latest submitted one; a job file that cannot be read
+    is named with its field, when it is the one asked for or newer than every readable one."""
     folder = cache_dir / "batches"
     if batch_id is not None:
         path = job_dir(cache_dir, batch_id) / "job.json"
         if not path.is_file():
-            known = ", ".join(j.batch_id for j in _jobs(folder)) or "none"
+            known = ", ".join(j.batch_id for _, j in _jobs(folder)[0]) or "none"
             raise JobError(f"no batch job {batch_id!r} in {folder} (jobs there: {known})")
         return _read(path)
-    jobs = sorted(_jobs(folder), key=lambda j: j.submitted_at)
-    if not jobs:
+    jobs, unreadable = _jobs(folder)
+    latest = max(jobs, key=lambda found: found[1].submitted_at, default=None)
+    newest = _mtime(latest[0]) if latest else float("-inf")
+    for path, problem in unreadable:
+        if _mtime(path) >= newest:
+            raise JobError(f"{problem}; give the batch id of another job, or remove {path.parent}")
+    if latest is None:
         raise JobError(f"no batch job in {folder}: submit one with `summarize batch submit DIR`")
-    return jobs[-1]
+    return latest[1]
 
 
-def _jobs(folder: Path) -> Iterator[Job]:
+def _jobs(folder: Path) -> tuple[list[tuple[Path, Job]], list[tuple[Path, str]]]:
+    """(path, job) of the readable jobs, and (path, why) of each job file that is not."""
+    jobs, unreadable = [], []
     for path in sorted(folder.glob("*/job.json")):
         try:
-            yield _read(path)
-        except JobError:
-            continue
+            jobs.append((path, _read(path)))
+        except JobError as err:
+            unreadable.append((path, str(err)))
+    return jobs, unreadable
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("-inf")
 
 
 def _read(path: Path) -> Job:
     try:
         return Job.model_validate_json(path.read_bytes())
-    except (OSError, ValueError) as err:
-        raise JobError(f"the batch job {path} cannot be read: {str(err).splitlines()[0]}") from err
+    except ValidationError as err:
+        raise JobError(f"the batch job {path} cannot be used: {batch_files.problem(err)}") from err
+    except OSError as err:
+        raise JobError(f"the batch job {path} cannot be read: {err.strerror or err}") from err
 
 
 @dataclass
@@ -306,6 +337,14 @@ class Collected:
     """(article path, why) for each request left for the online run."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    unknown: list[str] = field(default_factory=list)
+    """custom_ids in the batch's files that the job did not submit (their lines are not used)."""
+    duplicated: dict[str, int] = field(default_factory=dict)
+    """custom_id → how many lines of the batch's files answered it."""
+    unreadable: list[str] = field(default_factory=list)
+    """``file:line`` of the lines that are not a JSON object with a custom_id."""
+    cleaned: str | None = None
+    """What was said of the temporary files an interrupted collect left in the job's folder."""
 
     @property
     def ended(self) -> bool:
@@ -333,46 +372,42 @@ def collect(
     if state.status != "completed" and state.status not in ENDED:
         raise JobError(f"batch {job.batch_id} has an unknown status {state.status!r}")
     folder = job.folder_path
+    cleaned = orphans_note(folder)
     for name, key in (("output.jsonl", "output_file_id"), ("errors.jsonl", "error_file_id")):
         file_id = state.raw.get(key)
         if isinstance(file_id, str) and file_id and not (folder / name).is_file():
             client.download(file_id, folder / name)
-    return _take_all(job, state)
+    found = _take_all(job, state)
+    found.cleaned = cleaned
+    return found
 
 
 def _take_all(job: Job, state: BatchState) -> Collected:
     folder = job.folder_path
-    done = _collected(folder / "collected.jsonl")
-    results: dict[str, dict] = {}
-    for name in ("output.jsonl", "errors.jsonl"):
-        for line in _jsonl(folder / name):
-            cid = line.get("custom_id")
-            if isinstance(cid, str) and cid in job.lines and cid not in results:
-                results[cid] = line
-    submitted = {line["custom_id"]: line["body"] for line in _jsonl(folder / "input.jsonl") if "custom_id" in line}
+    done = {line.custom_id: line.online for line in batch_files.valid(folder / "collected.jsonl", batch_files.Outcome)}
+    found = batch_files.answers([folder / "output.jsonl", folder / "errors.jsonl"], job.lines)
+    submitted = {line.custom_id: line.body for line in batch_files.valid(folder / "input.jsonl", batch_files.InputLine)}
     options = job.options()
     store = pipeline.answer_cache(options, job.model, job.mode, redact.host(job.base_url))
     articles = {a.id: a for a in _articles(options)}
-    settings = ModelSettings(model=job.model, mode=job.mode, base_url=None, api_key="batch", max_output_tokens=job.max_output_tokens)  # type: ignore[arg-type]
+    settings = ModelSettings(model=job.model, mode=job.mode, base_url=None, api_key="batch", max_output_tokens=job.max_output_tokens)
     requests: dict[str, list[extract.PartRequest]] = {}
     """Each article's first requests, made when its first line is taken."""
-    out = Collected(job, state)
-    for cid, line in results.items():
-        usage = ((line.get("response") or {}).get("body") or {}).get("usage") if isinstance(line.get("response"), dict) else None
-        if isinstance(usage, dict):
-            out.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-            out.completion_tokens += int(usage.get("completion_tokens") or 0)
+    out = Collected(job, state, prompt_tokens=found.prompt_tokens, completion_tokens=found.completion_tokens)
+    out.unknown, out.duplicated, out.unreadable = found.unknown, found.duplicated, found.unreadable
     with open(folder / "collected.jsonl", "a", encoding="utf-8") as log:
         for cid, where in job.lines.items():
             if cid in done:
                 if done[cid]:
-                    out.online.append((where.path, done[cid]))
+                    out.online.append((where.path, done[cid]))  # type: ignore[arg-type]
                 continue
-            if cid in results:
+            if cid in found.lines:
                 article = articles.get(where.article)
                 if article is not None and article.id not in requests:
                     requests[article.id] = extract.first_requests(article, job.chunk_chars)  # once per article, not per part
-                why = _take(results[cid], where, article, requests.get(where.article, []), submitted.get(cid), store, settings, job)
+                why = _take(found.lines[cid], where, article, requests.get(where.article, []), submitted.get(cid), store, settings, job)
+            elif cid in found.bad:
+                why = found.bad[cid]
             else:
                 why = "no answer in the batch's files" + (f" (the batch {state.status})" if state.status in ENDED else "")
             out.stored += why is None
@@ -385,7 +420,7 @@ def _take_all(job: Job, state: BatchState) -> Collected:
 
 
 def _take(
-    line: dict,
+    line: batch_files.OutputLine,
     where: Line,
     article: Article | None,
     requests: list[extract.PartRequest],
@@ -395,10 +430,9 @@ def _take(
     job: Job,
 ) -> str | None:
     """Why this line's answer is not stored (None: it is)."""
-    response = line.get("response") if isinstance(line.get("response"), dict) else {}
-    body = response.get("body")  # type: ignore[union-attr]
-    if line.get("error") or response.get("status_code") != 200 or not isinstance(body, dict):  # type: ignore[union-attr]
-        return f"the batch answered with an error: {_error_text(line)}"
+    body = line.answer
+    if body is None:
+        return f"the batch answered with an error: {line.error_text()}"
     if article is None:
         return "the article is no longer in the folder, or has changed"
     if submitted is None or where.part >= len(requests):
@@ -415,45 +449,11 @@ def _take(
     return None
 
 
-def _error_text(line: dict) -> str:
-    error = line.get("error")
-    response = line.get("response") if isinstance(line.get("response"), dict) else {}
-    body = response.get("body") if isinstance(response.get("body"), dict) else {}  # type: ignore[union-attr]
-    detail = error if error else body.get("error")  # type: ignore[union-attr]
-    if isinstance(detail, dict):
-        detail = detail.get("message") or detail.get("code") or detail.get("error")
-        if isinstance(detail, dict):
-            detail = detail.get("message")
-    status_code = response.get("status_code")  # type: ignore[union-attr]
-    text = " ".join(str(detail or "no reason given").split())[:200]
-    return f"HTTP {status_code}: {text}" if status_code else text
-
-
 def _articles(options: pipeline.Options) -> list[Article]:
     try:
         return pipeline._in_scope(options)[0].articles
     except pipeline.ConfigError:
         return []
-
-
-def _collected(path: Path) -> dict[str, str | None]:
-    """custom_id → why it was left for the online run (None: stored), from earlier collects."""
-    return {line["custom_id"]: line.get("online") for line in _jsonl(path) if isinstance(line.get("custom_id"), str)}
-
-
-def _jsonl(path: Path) -> Iterator[dict]:
-    """The objects of a JSONL file; a line that is not one (a write cut short) is skipped."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return
-    for raw in text.splitlines():
-        try:
-            found = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(found, dict):
-            yield found
 
 
 __all__ = ["BatchError", "Collected", "Job", "JobError", "NotFinished", "collect", "custom_id", "find", "status", "submit"]

@@ -17,7 +17,7 @@ become one :class:`BatchError` line.
 from __future__ import annotations
 
 import json
-import tempfile
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +27,7 @@ import httpx2
 import openai
 
 from summarize.extract.llm import ModelClient, ModelError, ModelSettings, _api_error_message
+from summarize.files import temporary_beside
 
 ENDPOINT = "/v1/chat/completions"
 COMPLETION_WINDOW = "24h"
@@ -122,15 +123,15 @@ class BatchEndpoint:
         try:
             content = self._client.files.content(file_id)
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-                tmp = Path(handle.name)
-                try:
+            fd, name = temporary_beside(path)
+            tmp = Path(name)
+            try:
+                with os.fdopen(fd, "wb") as handle:
                     for chunk in content.iter_bytes():
                         handle.write(chunk)
-                except BaseException:
-                    handle.close()
-                    tmp.unlink(missing_ok=True)
-                    raise
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
             tmp.replace(path)
         except openai.APIError as err:
             raise self._error("download the batch's results", err) from err

@@ -29,7 +29,7 @@ from vcr.serializers import yamlserializer
 
 from summarize import redact
 from summarize.extract.llm import MODES
-from summarize.files import write_atomically
+from summarize.files import temporary_path, write_atomically
 from summarize.optional_writes import OptionalWrites
 
 MANIFEST = "RECORDING.json"
@@ -99,7 +99,7 @@ def cassette(path: Path, record: bool, writes: OptionalWrites | None = None) -> 
     if writes.skipped("recording"):
         yield
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temporary_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)

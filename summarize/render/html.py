@@ -121,7 +121,7 @@ def story_parts(look: Lines, story: Story) -> StoryParts:
         clusters=shown(sorted((look.cluster[k] for k in story.cluster_ids), key=lambda k: -k.corroboration), "corroborated claims"),
         contests=shown([look.contest[x] for x in story.contest_ids], "contested pairs"),
         groups=shown([look.group[g] for g in story.figure_group_ids], "figure comparisons"),
-        figures=shown([f for f in brief.figures if f.evidence.article_id in ids and f.id not in grouped], "figures"),
+        figures=shown([f for f in look.shown.figures if f.evidence.article_id in ids and f.id not in grouped], "figures"),
         cells=shown(sorted((c for c in brief.stance_matrix if set(c.article_ids) & ids), key=lambda c: (-len(c.stance_ids), c.holder.casefold())), "stances"),
         events=shown([e for e in brief.timeline if e.evidence.article_id in ids and e.expression != "article date"], "dated passages"),
         key_point=key_point(look, story),

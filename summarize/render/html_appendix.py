@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from summarize.link.reconcile import trend
 from summarize.models import Brief, FigureGroup
+from summarize.render import caps
 from summarize.render.base import format_value, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups
 
@@ -36,7 +37,7 @@ class Part:
     count: int = field(init=False)
 
     def __post_init__(self):
-        self.count = sum(1 for e in self.entries if "h" not in e)
+        self.count = sum(1 for e in self.entries if "h" not in e and e.get("c") != "note")
 
 
 class Lines(Lookups):
@@ -45,6 +46,8 @@ class Lines(Lookups):
     def __init__(self, brief: Brief, article_index: Mapping[str, int]):
         super().__init__(brief)
         self.index = article_index
+        self.shown = caps.shown_figures(brief)
+        """The figures the page shows: at most :data:`caps.PER_ARTICLE` of one article."""
 
     def art(self, article_id: str) -> list:
         return ["art", self.index.get(article_id, article_id)]
@@ -82,7 +85,7 @@ def parts(lines: Lines, unverified_ids: list[str]) -> list[Part]:
         out.append(Part("contested", "Contested", [_contest(lines, x) for x in brief.contested],
                         intro="Claims from different articles where one denies what the other reports."))
     out.append(Part("claims", "Claims", _claims(lines)))
-    out.append(Part("figures", "Figures", [_figure(lines, f) for f in brief.figures]))
+    out.append(Part("figures", "Figures", [_figure(lines, f) for f in lines.shown.figures] + _more_figures(lines)))
     if brief.figure_groups:
         out.append(Part("figure-groups", "Figures compared across sources", [_group(lines, g) for g in brief.figure_groups]))
     out.append(Part("stances", "Stance matrix", [_cell(lines, c) for c in brief.stance_matrix]))
@@ -156,6 +159,12 @@ def _figure(lines: Lines, f) -> dict:
     return {"i": f.id, "l": [["id", f.id], " ", ["v", format_value(f)], text], "e": f.id}
 
 
+def _more_figures(lines: Lines) -> list[dict]:
+    """A note for each article with figures the page leaves out (not counted as entries)."""
+    left_out = lines.shown.left_out
+    return [{"c": "note", "l": [["em", caps.more_figures(left_out[r.id], lines.label[r.id])]]} for r in lines.brief.articles if r.id in left_out]
+
+
 def _group(lines: Lines, g: FigureGroup) -> dict:
     line = [["id", g.id], f" {g.counts}: ", *lines.group_values(g)]
     return {"i": g.id, "l": line + ([["br"], ["r", g.note]] if g.note else [])}
@@ -174,7 +183,8 @@ def _event(lines: Lines, e) -> dict:
 
 
 def _coverage(lines: Lines, c) -> dict:
-    missing = f"; without one: {'; '.join(c.missing)}" if c.missing else ""
+    shown, more = caps.first(c.missing)
+    missing = f"; without one: {'; '.join(shown + ([caps.more_numbers(more)] if more else []))}" if c.missing else ""
     return {"l": [lines.art(c.article_id), ": ", ["b", f"{c.found} / {c.stated}"], f" numbers covered by a figure{missing}"]}
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
+from summarize.render import caps
 from summarize.render.base import DEFAULT_TOP, cell, format_value, fuzzy_mark, leading, provenance, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
 
@@ -25,6 +26,11 @@ _STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral
 
 class _Context(Lookups):
     """Lookups every section needs, and Markdown forms of them."""
+
+    def __init__(self, brief: Brief):
+        super().__init__(brief)
+        self.shown = caps.shown_figures(brief)
+        """The figures this brief shows: at most :data:`caps.PER_ARTICLE` of one article."""
 
     def who(self, actor_id: str | None, fallback: str) -> str:
         return cell(self.name(actor_id, fallback))
@@ -285,7 +291,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "contested pair(s)",
     )
     figures = sorted(
-        (f for f in ctx.brief.figures if f.evidence.article_id in ids),
+        (f for f in ctx.shown.figures if f.evidence.article_id in ids),
         key=lambda f: (topical(f"{f.counts} {f.evidence.quote}"), f.source_id is None),
     )  # closest to the story's gist first, attributed before the outlet's own (a stable sort)
     grouped = {i for g in story.figure_group_ids for i in ctx.group[g].figure_ids}
@@ -384,9 +390,12 @@ def _appendix(ctx: _Context) -> list[str]:
         ["value", "unit", "counts", "source", "applies to", "evidence", "id"],
         [
             [format_value(f), cell(f.unit), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
-            for f in brief.figures
+            for f in ctx.shown.figures
         ],
     )
+    left_out = [caps.more_figures(ctx.shown.left_out[r.id], ctx.label[r.id]) for r in brief.articles if r.id in ctx.shown.left_out]
+    if left_out:
+        out += [f"- {line[0].upper()}{line[1:]}." for line in left_out] + [""]
     if brief.issues:
         out += _table(
             "Issues",
@@ -435,7 +444,7 @@ def _appendix(ctx: _Context) -> list[str]:
     out += _table(
         "Figure coverage",
         ["article", "figures / numbers stated", "numbers without a figure"],
-        [[ctx.label[c.article_id], f"{c.found} / {c.stated}", cell("; ".join(c.missing)) or "—"] for c in brief.coverage],
+        [[ctx.label[c.article_id], f"{c.found} / {c.stated}", _numbers(c.missing)] for c in brief.coverage],
         intro="Numbers the article states (found by a deterministic scan) against the verified figures that cover them.",
     )
     if brief.unverified:
@@ -472,6 +481,11 @@ def _appendix(ctx: _Context) -> list[str]:
         "",
     ]
     return out
+
+
+def _numbers(missing: list[str]) -> str:
+    shown, more = caps.first(missing)
+    return cell("; ".join(shown + ([caps.more_numbers(more)] if more else []))) or "—"
 
 
 def _claims(ctx: _Context) -> list[str]:
