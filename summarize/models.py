@@ -491,6 +491,10 @@ class Brief(_Strict):
     stories: list[Story] = Field(default_factory=list, description="Ranked by distinct outlets, then articles.")
     since_last: SinceLast | None = None
     history_note: str | None = Field(default=None, description="Why no comparison with an earlier brief could be made (a history that cannot be read).")
+    nothing_earlier: str | None = Field(
+        default=None,
+        description="Why this brief is compared with nothing although a history was used: the first brief in the history, or of its folder or desk.",
+    )
     actors: list[BriefActor]
     claims: list[BriefClaim]
     figures: list[BriefFigure]

@@ -74,6 +74,8 @@ def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
         out += _since_last(ctx)
     elif brief.history_note:
         out += ["## Since the last brief", "", f"Not compared: {cell(brief.history_note)}", ""]
+    elif brief.nothing_earlier:
+        out += ["## Since the last brief", "", f"Nothing to compare with: {cell(brief.nothing_earlier)}.", ""]
     for story in lead:
         out += _story_section(ctx, story)
     if rest:
