@@ -338,9 +338,9 @@ class FigureGroup(_Strict):
     figure_ids: list[str]
     conflict: bool = Field(description="True when the values cannot all be right at once.")
     note: str
-    verdict: Literal["agree", "compatible", "conflict", "changed"] = Field(
+    verdict: Literal["agree", "rounded", "compatible", "conflict", "changed"] = Field(
         default="agree",
-        description="'compatible' when different values can all hold (bounds); 'changed' when they differ but apply to different dates.",
+        description="'rounded' when the values are equal within the precision of the less precise statement; 'compatible' when different values can all hold (bounds); 'changed' when they differ but apply to different dates.",
     )
     made_by: "LinkMaker" = "rule"
 

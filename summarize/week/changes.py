@@ -6,7 +6,9 @@ the same distinctive words (TF-IDF cosine of headline and claims at least
 :data:`SAME_WORDS`).  Each earlier story continues into at most one story, best match
 first.  In a continuing story, a figure moved when an earlier figure has the same unit,
 counts nearly the same thing (rapidfuzz token-set ratio of the labels at least
-:data:`SAME_COUNTS`) and no single value fits both.
+:data:`SAME_COUNTS`) and the values differ by more than the precision of the less precise
+statement (:func:`summarize.link.quantity.agreement`: "$9.4bn" and "$9.37bn" agree;
+"up to 5,000" and "up to 8,000" moved, though both bounds can hold).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from summarize.link.reconcile import consistent, unit_key
+from summarize.link import quantity
+from summarize.link.reconcile import unit_key
 from summarize.models import (
     Brief,
     BriefFigure,
@@ -115,7 +118,7 @@ def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> list[F
             continue
         _, match = max(candidates, key=lambda c: c[0])
         used.add(match.id)
-        if not consistent([match, f]):
+        if quantity.agreement(quantity.of_figure(match), quantity.of_figure(f)) == "differ":
             moves.append(FigureMove(story_id=now.id, before=_snapshot(previous, match), after=_snapshot(current, f)))
     return moves
 
