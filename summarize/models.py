@@ -470,6 +470,10 @@ class SinceLast(_Strict):
     continuing: list[ContinuingStory]
     quiet: list[str] = Field(description="Headlines of the earlier brief's stories with no article this time.")
     moved: list[FigureMove]
+    not_compared: list[FigureMove] = Field(
+        default_factory=list,
+        description="Figures of a continuing story whose labels are close but whose units share no class (rules cannot tell they are one quantity): shown side by side, not compared.",
+    )
 
 
 class Producer(_Strict):

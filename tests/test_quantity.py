@@ -98,3 +98,20 @@ def test_a_rounded_restatement_is_not_a_move_and_a_raised_bound_is():
         (8000, "people", "people expected to be evacuated", "up to 8,000 people expected to be evacuated", "at_most"),
     )
     assert (move.before.value, move.after.value) == (5000, 8000)
+
+
+def test_units_of_one_class_are_compared_across_weeks_whatever_their_words():
+    [move] = moved_between(
+        (1200, "staff", "staff the carmaker will cut", "will cut 1,200 staff"),
+        (2000, "employees", "employees the carmaker will cut", "will cut 2,000 employees"),
+    )
+    assert (move.before.unit, move.after.unit) == ("staff", "employees")
+
+
+def test_close_labels_in_units_of_no_known_class_are_shown_not_compared():
+    b = week_brief("W1", *W1, "Troops sent", [("a1", "Wire", W1[0])],
+                   [fig("F1", 5000, "troops", "North Korean troops in Russia", "Up to five thousand North Korean troops", "a1", "at_most")])
+    a = week_brief("W2", *W2, "Troops sent on", [("a2", "Wire", W2[0])],
+                   [fig("F1", 8000, "soldiers", "North Korean soldiers in Russia", "up to 8,000 soldiers from North Korea", "a2", "at_most")])
+    since = changes.compare(b, a, "W1")
+    assert since.moved == [] and [(m.before.value, m.after.value) for m in since.not_compared] == [(5000, 8000)]

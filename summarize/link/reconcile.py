@@ -59,15 +59,6 @@ def compatible_units(a: BriefFigure, b: BriefFigure) -> bool:
     return not special or ka == kb
 
 
-def unit_key(unit: str) -> str:
-    """A unit in one canonical form, for comparing figures: 'percent', a currency code, or
-    the unit's folded words without a plural s (no synonyms: that is the model's call)."""
-    kind = numbers.unit_kind(unit)
-    if kind == "percent" or numbers.is_money(kind):
-        return kind
-    return kind[:-1] if kind.endswith("s") and not kind.endswith("ss") else kind
-
-
 VERDICT_NOTES = {"agree": "agree", "rounded": "agree (rounded)", "compatible": "differ but can all hold", "changed": "changed over time", "conflict": "conflict"}
 
 
