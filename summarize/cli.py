@@ -36,6 +36,7 @@ from summarize.render import html as render_html
 from summarize.schemas import write_schemas
 from summarize.sources.window import WindowError, make_window
 from summarize.week.history import HistoryError, list_briefs
+from summarize.week.keep import history_table
 from summarize.week.history import default_path as default_history_path
 
 EXIT_OK = 0
@@ -185,6 +186,9 @@ def brief(
     compare_to: Annotated[
         Optional[Path], typer.Option(help="Compare with this brief (written with --format json) instead of the history.", show_default=False)
     ] = None,
+    desk: Annotated[
+        Optional[str], typer.Option(help="Keep this brief in the history under this desk name instead of its folder: it is compared only with earlier briefs of the same desk (or folder).", show_default=False)
+    ] = None,
     link_model: Annotated[
         bool, typer.Option("--link-model/--no-link-model", help="Ask the model which items across articles are one entity, claim, quantity or issue, and which contradict (validated, reasked); with --no-link-model the deterministic rules alone decide.")
     ] = True,
@@ -234,6 +238,7 @@ def brief(
         dated_only=dated_only,
         history=None if no_history else (history or default_history_path(os.environ)),
         compare_to=compare_to,
+        desk=desk,
     )
     if dry_run:
         try:
@@ -388,9 +393,7 @@ def history_list(
     if not saved:
         _stderr().print(f"no brief saved in {_shown(path)} yet: brief a window (--week or --since/--until) to start one")
         return
-    sys.stdout.write(f"{'window':<28} {'from':<10} {'to':<10} {'articles':>8} {'stories':>7}  saved\n")
-    for s in saved:
-        sys.stdout.write(_shown(f"{s.label:<28} {s.since:<10} {s.until:<10} {s.articles:>8} {s.stories:>7}  {s.generated_at}") + "\n")
+    sys.stdout.write(_shown(history_table(saved)))
     sys.stdout.write(f"({len(saved)} brief(s) in {_shown(path)})\n")
 
 

@@ -338,9 +338,9 @@ class FigureGroup(_Strict):
     figure_ids: list[str]
     conflict: bool = Field(description="True when the values cannot all be right at once.")
     note: str
-    verdict: Literal["agree", "compatible", "conflict", "changed"] = Field(
+    verdict: Literal["agree", "rounded", "compatible", "conflict", "changed"] = Field(
         default="agree",
-        description="'compatible' when different values can all hold (bounds); 'changed' when they differ but apply to different dates.",
+        description="'rounded' when the values are equal within the precision of the less precise statement; 'compatible' when different values can all hold (bounds); 'changed' when they differ but apply to different dates.",
     )
     made_by: "LinkMaker" = "rule"
 
@@ -470,6 +470,10 @@ class SinceLast(_Strict):
     continuing: list[ContinuingStory]
     quiet: list[str] = Field(description="Headlines of the earlier brief's stories with no article this time.")
     moved: list[FigureMove]
+    not_compared: list[FigureMove] = Field(
+        default_factory=list,
+        description="Figures of a continuing story whose labels are close but whose units share no class (rules cannot tell they are one quantity): shown side by side, not compared.",
+    )
 
 
 class Producer(_Strict):
@@ -491,6 +495,10 @@ class Brief(_Strict):
     stories: list[Story] = Field(default_factory=list, description="Ranked by distinct outlets, then articles.")
     since_last: SinceLast | None = None
     history_note: str | None = Field(default=None, description="Why no comparison with an earlier brief could be made (a history that cannot be read).")
+    nothing_earlier: str | None = Field(
+        default=None,
+        description="Why this brief is compared with nothing although a history was used: the first brief in the history, or of its folder or desk.",
+    )
     actors: list[BriefActor]
     claims: list[BriefClaim]
     figures: list[BriefFigure]

@@ -47,7 +47,7 @@ from summarize.optional_writes import OptionalWrites
 from summarize.resources import data_dir
 from summarize.sources import copies, load
 from summarize.sources.window import Selection, select
-from summarize.week import changes, history, stories
+from summarize.week import changes, history, keep, stories
 
 T = TypeVar("T")
 
@@ -111,6 +111,9 @@ class Options:
     """SQLite file of earlier briefs: compare with the latest earlier one, then save this one."""
     compare_to: Path | None = None
     """A brief's JSON to compare with instead of the history."""
+    desk: str | None = None
+    """Keep this brief in the history under this name (default: its folder); it is compared
+    only with earlier briefs of the same desk."""
     concurrency: int = DEFAULT_CONCURRENCY
     """Live runs: articles extracted at once (a recording or a replay goes one at a time)."""
 
@@ -310,7 +313,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     progress = _pool.serialised(progress or Progress())
     clock = _Clock()
     loaded, chosen = _in_scope(options)
-    previous, history_problem = _previous_brief(options)
+    previous, history_problem, history_created = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
     clock.lap("load (files, copies)")
 
@@ -320,6 +323,8 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     notices += loaded.messages()
     if history_problem:
         notices.append(history_problem)
+    if history_created:
+        notices.append(history_created)
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out (not sent to the model)")
     for message in notices:
@@ -447,23 +452,28 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             )
     if history_problem:
         brief = brief.model_copy(update={"history_note": history_problem})
-    if previous is not None:
-        label, earlier = previous
-        brief = guard.run(
+
+    def compared(earlier: Brief, now: Brief, label: str) -> Brief:
+        return guard.run(
             "comparison", "the comparison with the last brief",
-            lambda: brief.model_copy(update={"since_last": changes.compare(earlier, brief, label)}),
-            lambda: brief,
+            lambda: now.model_copy(update={"since_last": changes.compare(earlier, now, label)}),
+            lambda: now,
         )
+
     if options.history and options.window and brief.articles and not history_problem:
-        saved = brief
-
-        def save() -> None:
-            try:
-                history.save(options.history, saved)
-            except history.HistoryError as err:  # a history that cannot be written: said, not a bug
-                _say(notices, progress, f"this brief was not saved in the history: {err}")
-
-        guard.run("history", "this brief in the history (not saved)", save, lambda: None)
+        unsaved = brief
+        kept = guard.run(
+            "history", "this brief in the history (not saved)",
+            lambda: keep.compare_and_keep(
+                options.history, unsaved, history.desk_of(options.folder, options.desk), compared, previous, created=bool(history_created)  # type: ignore[arg-type]
+            ),
+            lambda: keep.Kept(compared(previous[1], unsaved, previous[0]) if previous else unsaved),
+        )
+        brief = kept.brief
+        for message in kept.notices:
+            _say(notices, progress, message)
+    elif previous is not None:
+        brief = compared(previous[1], brief, previous[0])
     brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped)})
     clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
@@ -623,24 +633,27 @@ def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
     )
 
 
-def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None]:
-    """The brief to compare with (--compare-to's file, else the latest earlier one in the
-    history), and what went wrong reading the history.
+def _previous_brief(options: Options) -> tuple[tuple[str, Brief] | None, str | None, str | None]:
+    """The brief to compare with when it is a --compare-to file, what went wrong reading the
+    history, and the notice that the history does not exist yet (it is created).
 
     Read before any model call: a --compare-to file that cannot be read stops the run at
-    once; a broken history only costs the comparison, never the brief.
+    once; a broken history only costs the comparison, never the brief.  The history's
+    earlier brief itself is read at the end, in the same transaction that saves this one
+    (:mod:`summarize.week.keep`).
     """
+    earlier = None
     if options.compare_to is not None:
         try:
-            return (str(options.compare_to), history.read_brief_file(options.compare_to)), None
+            earlier = (str(options.compare_to), history.read_brief_file(options.compare_to))
         except history.HistoryError as err:
             raise ConfigError(str(err)) from err
     if options.history is None or options.window is None:
-        return None, None
+        return earlier, None, None
     try:
-        return history.latest_before(options.history, options.window), None
+        return earlier, None, keep.before_run(options.history)[1]
     except history.HistoryError as err:
-        return None, f"no comparison with the last brief: {err} (--no-history skips it, --history PATH names another file)"
+        return earlier, f"no comparison with the last brief: {err} (--no-history skips it, --history PATH names another file)", None
 
 
 def _say(notices: list[str], progress: Progress, message: str) -> None:

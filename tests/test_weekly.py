@@ -146,7 +146,8 @@ def test_the_brief_reads_top_down_with_ids_at_the_end_of_lines(server):
     md = brief(server, "--week", "2024-W44").stdout
     sections = [line for line in md.splitlines() if line.startswith("## ")]
     assert sections[0] == "## This week" and sections[-1] == "## Appendix"
-    assert sections[1:3] == [
+    assert sections[1] == "## Since the last brief" and "Nothing to compare with: first brief in this history." in md
+    assert sections[2:4] == [
         "## Northgate members face vote on Harbour takeover · ST1",
         "## Rovers sign striker Tom Okafor for £18m · ST2",
     ]

@@ -48,6 +48,11 @@ class Language:
     """Words between day, month and year in a written date ("30 de octubre de 2024")."""
     thousands: tuple[str, ...]
     """Signs that group the thousands of a number ("18 000", "18.000")."""
+    unit_classes: dict[str, dict[str, float]]
+    """What a figure's unit word counts (a class: "people", "duration", "calendar", "length",
+    "mass") → the word's size in the class's base unit ("weeks" → 604800 seconds).  Words of
+    one class are one kind of quantity; only exact conversions are listed (a month is no
+    whole number of days, so months and years are a class of their own)."""
 
 
 @lru_cache(maxsize=None)
@@ -74,6 +79,7 @@ def load(code: str = DEFAULT) -> Language:
         bylines=tuple(data.get("bylines", [])),
         date_joiners=tuple(data.get("date_joiners", [])),
         thousands=tuple(data.get("thousands", [".", " "] if data["decimal_comma"] else [","])),
+        unit_classes={name: {fold(w): float(size) for w, size in words.items()} for name, words in data.get("unit_classes", {}).items()},
     )
 
 
@@ -105,6 +111,18 @@ def every(attribute: str) -> frozenset[str]:
     """One word set (``stopwords``, ``negations``) of every language together: rules that
     compare articles hold whatever language each is in."""
     return frozenset().union(*(getattr(load(code), attribute) for code in available()))
+
+
+@lru_cache(maxsize=None)
+def unit_words() -> dict[str, tuple[str, float]]:
+    """Every language's unit words (folded) → (class, size in the class's base unit): a
+    figure's unit is written in its article's language."""
+    found: dict[str, tuple[str, float]] = {}
+    for code in available():
+        for name, words in load(code).unit_classes.items():
+            for word, size in words.items():
+                found.setdefault(word, (name, size))
+    return found
 
 
 _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})

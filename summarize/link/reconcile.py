@@ -1,13 +1,16 @@
 """Line up figures that count the same thing, and compare their values.
 
 By rule (the link step's fallback, and its hints to the model): figures are blocked by
-the kind of their unit (a count of one unit, a percentage, money in one currency: a
-percentage is never compared with money) and grouped when what they count is close by
+the class of their unit (a count of people, a duration, a percentage, money in one
+currency, from the language data files: a percentage is never compared with money) and grouped when what they count is close by
 TF-IDF cosine (:mod:`summarize.link.similarity`) to *every* member of the group.  A group
 needs two figures from different articles or sources.
 
-Compared (whoever grouped them, :func:`trend`): the values **agree** when one number fits
-every figure's bound ("more than 1,000" and 1,500 agree; "about" allows 10%); they
+Compared (whoever grouped them, :func:`trend`), as quantities (:mod:`summarize.link.quantity`:
+converted within their unit's class, each as precise as its quote states it): the values
+**agree** when equal, agree **rounded** when equal within the precision of the less precise
+statement ("$9.4bn" and "$9.37bn"), are **compatible** when one number fits every
+figure's bound ("more than 1,000" and 1,500; "about" allows 10%); they
 **changed** over time when the values of each article date agree among themselves but
 move from date to date; else they **conflict**.
 """
@@ -18,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
+from summarize.link import quantity
 from summarize.link.corroborate import languages_of
 from summarize.link.similarity import Vectors, complete_groups
 from summarize.models import ArticleRef, BriefFigure, FigureGroup
@@ -26,28 +30,24 @@ from summarize.verify import numbers
 SAME_SUBJECT = 0.5
 
 
-def _interval(f: BriefFigure) -> tuple[float, float]:
-    v = f.value
-    return {
-        "exact": (v * 0.995, v * 1.005),
-        "approximate": (v * 0.9, v * 1.1),
-        "more_than": (v, float("inf")),
-        "at_least": (v, float("inf")),
-        "less_than": (float("-inf"), v),
-        "at_most": (float("-inf"), v),
-    }[f.bound]
+def _quantities(figures: list[BriefFigure]) -> list[quantity.Quantity]:
+    return [quantity.of_figure(f) for f in figures]
 
 
 def consistent(figures: list[BriefFigure]) -> bool:
-    low = max(min(_interval(f)) for f in figures)
-    high = min(max(_interval(f)) for f in figures)
-    return low <= high
+    """One value fits every figure's statement (its precision, or its bound); figures of
+    two kinds (two currencies) never."""
+    found = _quantities(figures)
+    if not all(quantity.comparable(a, b) for a in found for b in found):
+        return False
+    spans = [quantity.interval(q) for q in found]
+    return max(low for low, _ in spans) <= min(high for _, high in spans)
 
 
 def figure_groups(figures: list[BriefFigure], articles: list[ArticleRef] | None = None) -> list[list[int]]:
     """Indexes of figures that count the same thing, by rule (singletons included); what
     each counts is read in its article's language (from ``articles``; English without)."""
-    kinds = [numbers.unit_kind(f.unit) for f in figures]
+    kinds = [quantity.unit_class(f.unit)[0] for f in figures]
     vectors = Vectors([f.counts for f in figures], languages_of(figures, articles or []))
     return complete_groups(vectors, SAME_SUBJECT, key=kinds.__getitem__)
 
@@ -59,26 +59,19 @@ def compatible_units(a: BriefFigure, b: BriefFigure) -> bool:
     return not special or ka == kb
 
 
-def unit_key(unit: str) -> str:
-    """A unit in one canonical form, for comparing figures: 'percent', a currency code, or
-    the unit's folded words without a plural s (no synonyms: that is the model's call)."""
-    kind = numbers.unit_kind(unit)
-    if kind == "percent" or numbers.is_money(kind):
-        return kind
-    return kind[:-1] if kind.endswith("s") and not kind.endswith("ss") else kind
-
-
-VERDICT_NOTES = {"agree": "agree", "compatible": "differ but can all hold", "changed": "changed over time", "conflict": "conflict"}
+VERDICT_NOTES = {"agree": "agree", "rounded": "agree (rounded)", "compatible": "differ but can all hold", "changed": "changed over time", "conflict": "conflict"}
 
 
 def trend(figures: list[BriefFigure], date_of: Callable[[str], date | None]) -> str:
-    """'agree' (one value), 'compatible' (different values that can all hold: "more than
-    20,000" and "more than 100,000"), 'changed' (dated values that move over time, each
-    date's values agreeing among themselves) or 'conflict' (values of one date, or undated
-    ones, that cannot all hold)."""
+    """'agree' (one value), 'rounded' (values equal within the precision of the less precise
+    statement: "$9.4bn" and "$9.37bn"), 'compatible' (different values that can all hold:
+    "more than 20,000" and "more than 100,000"), 'changed' (dated values that move over
+    time, each date's values agreeing among themselves) or 'conflict' (values of one date,
+    or undated ones, that cannot all hold; or of two kinds, like two currencies)."""
     if consistent(figures):
-        low = min(f.value for f in figures)
-        return "agree" if max(f.value for f in figures) <= low + max(abs(low) * 0.01, 1e-9) else "compatible"
+        found = _quantities(figures)
+        verdicts = {quantity.agreement(a, b) for a in found for b in found}
+        return "agree" if verdicts <= {"agree"} else "rounded" if verdicts <= {"agree", "rounded"} else "compatible"
     by_date: dict = defaultdict(list)
     for f in figures:
         by_date[date_of(f.evidence.article_id)].append(f)

@@ -23,7 +23,7 @@ from summarize.render.base import format_value, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups
 
 STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
-_VERDICT_CODES = {"conflict": "conflict", "agree": "agree"}
+_VERDICT_CODES = {"conflict": "conflict", "agree": "agree", "rounded": "agree"}
 """How a verdict's tag is drawn; the others are plain tags."""
 
 

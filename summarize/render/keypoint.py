@@ -57,7 +57,7 @@ class Lookups:
         return ref.date if ref else None
 
 
-VERDICT_WORDS = {"agree": "agree", "compatible": "differ, but can all hold", "changed": "changed over the week", "conflict": "conflict"}
+VERDICT_WORDS = {"agree": "agree", "rounded": "agree (rounded)", "compatible": "differ, but can all hold", "changed": "changed over the week", "conflict": "conflict"}
 
 
 def values(look: Lookups, group: FigureGroup) -> tuple[str, str]:

@@ -80,6 +80,8 @@ def to_markdown(brief: Brief, top: int = DEFAULT_TOP) -> str:
         out += _since_last(ctx)
     elif brief.history_note:
         out += ["## Since the last brief", "", f"Not compared: {cell(brief.history_note)}", ""]
+    elif brief.nothing_earlier:
+        out += ["## Since the last brief", "", f"Nothing to compare with: {cell(brief.nothing_earlier)}.", ""]
     for story in lead:
         out += _story_section(ctx, story)
     if rest:
@@ -181,23 +183,33 @@ def _index_line(ctx: _Context, story: Story) -> str:
     return f"- {cell(story.headline)} ({_where(ctx, story)}) · {story.id}"
 
 
+def _side(f) -> str:
+    where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
+    return f"{amount(f.value, f.bound)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
+
+
 def _since_last(ctx: _Context) -> list[str]:
+    """The news first: figures that moved, figures not compared, new stories, quiet ones,
+    then the stories that continue."""
     s = ctx.brief.since_last
     assert s is not None
     story = {st.id: st for st in ctx.brief.stories}
     out = ["## Since the last brief", "", f"Compared with {cell(s.previous)}.", ""]
+    out += [
+        f"- Moved: {cell(m.after.counts)}: {_side(m.before)} → {_side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}"
+        for m in s.moved
+    ]
+    out += [
+        f"- Not compared (units of no shared kind; check by eye): {cell(m.before.counts)}: {_side(m.before)} / "
+        f"{cell(m.after.counts)}: {_side(m.after)} · {m.story_id}"
+        for m in s.not_compared
+    ]
     out += [f"- New: **{cell(story[i].headline)}** · {i}" for i in s.new_story_ids]
+    out += [f"- Quiet: {cell(h)}" for h in s.quiet]
     out += [
         f"- Continuing: **{cell(story[c.story_id].headline)}** (was “{cell(c.previous_headline)}”; {cell(c.matched_by)}) · {c.story_id}"
         for c in s.continuing
     ]
-    for m in s.moved:
-        def side(f) -> str:
-            where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
-            return f"{amount(f.value, f.bound)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
-
-        out.append(f"- Moved: {cell(m.after.counts)}: {side(m.before)} → {side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}")
-    out += [f"- Quiet: {cell(h)}" for h in s.quiet]
     if not (s.new_story_ids or s.continuing or s.moved or s.quiet):
         out.append("- Nothing to compare: neither brief has stories.")
     return out + [""]

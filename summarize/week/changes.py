@@ -4,18 +4,23 @@ A story of this brief continues a story of the earlier one when they share an ar
 share key actors (by canonical name: at least two, or the only one either has), or use
 the same distinctive words (TF-IDF cosine of headline and claims at least
 :data:`SAME_WORDS`).  Each earlier story continues into at most one story, best match
-first.  In a continuing story, a figure moved when an earlier figure has the same unit,
-counts nearly the same thing (rapidfuzz token-set ratio of the labels at least
-:data:`SAME_COUNTS`) and no single value fits both.
+first.  In a continuing story, a figure moved when an earlier figure's unit is of the same
+class (:func:`summarize.link.quantity.unit_class`: a count of people, money in one
+currency, a duration, a percentage; from the language files), counts nearly the same thing
+(TF-IDF cosine of the labels at least :data:`SAME_COUNTS`) and the values differ by more than the precision of the less precise
+statement (:func:`summarize.link.quantity.agreement`: "$9.4bn" and "$9.37bn" agree;
+"up to 5,000" and "up to 8,000" moved, though both bounds can hold).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from datetime import date
 
-from summarize.link.reconcile import consistent, unit_key
+from summarize.link import quantity
+from summarize.link.corroborate import languages_of
+from summarize.link.similarity import Vectors
 from summarize.models import (
     Brief,
     BriefFigure,
@@ -27,7 +32,8 @@ from summarize.models import (
 )
 
 SAME_WORDS = 0.3
-SAME_COUNTS = 70
+SAME_COUNTS = 0.3
+"""TF-IDF cosine of two figures' labels at which they may measure the same quantity."""
 
 
 @dataclass(frozen=True)
@@ -99,31 +105,57 @@ def _snapshot(brief: Brief, figure: BriefFigure) -> FigureSnapshot:
     )
 
 
-def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> list[FigureMove]:
+def _figure_pairs(previous: Brief, old: list[BriefFigure], current: Brief, new: list[BriefFigure]) -> list[tuple[float, BriefFigure, BriefFigure]]:
+    """(label similarity, earlier figure, this week's figure) for labels at least
+    :data:`SAME_COUNTS` close by TF-IDF cosine, best first (then the newest report first)."""
+    if not old or not new:
+        return []
+    vectors = Vectors(
+        [f.counts for f in old] + [f.counts for f in new],
+        languages_of(old, previous.articles) + languages_of(new, current.articles),
+    )
+    day = {a.id: a.date or date.min for a in previous.articles + current.articles}
+    pairs = [
+        (vectors.cosine(i, len(old) + j), g, f)
+        for i, g in enumerate(old)
+        for j, f in enumerate(new)
+    ]
+    pairs = [p for p in pairs if p[0] >= SAME_COUNTS]
+    return sorted(pairs, key=lambda p: (-round(p[0], 6), -day[p[2].evidence.article_id].toordinal(), -day[p[1].evidence.article_id].toordinal()))
+
+
+def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> tuple[list[FigureMove], list[FigureMove]]:
+    """Figures that moved, by rule: an earlier and a current figure of one unit class whose
+    labels are close, and whose values differ beyond the precision of the less precise
+    statement; and pairs with close labels but units of no shared class, shown but not
+    compared.  Each figure is paired once, the closest labels and newest reports first."""
     before_ids, now_ids = set(before.article_ids), set(now.article_ids)
     old = [f for f in previous.figures if f.evidence.article_id in before_ids]
     new = [f for f in current.figures if f.evidence.article_id in now_ids]
-    moves, used = [], set()
-    for f in new:
-        candidates = [
-            (fuzz.token_set_ratio(f.counts.casefold(), g.counts.casefold()), g)
-            for g in old
-            if g.id not in used and unit_key(g.unit) == unit_key(f.unit)
-        ]
-        candidates = [c for c in candidates if c[0] >= SAME_COUNTS]
-        if not candidates:
+    moves, unclassed, used = [], [], set()
+    for _, g, f in _figure_pairs(previous, old, current, new):
+        if g.id in used or f.id in used:
             continue
-        _, match = max(candidates, key=lambda c: c[0])
-        used.add(match.id)
-        if not consistent([match, f]):
-            moves.append(FigureMove(story_id=now.id, before=_snapshot(previous, match), after=_snapshot(current, f)))
-    return moves
+        a, b = quantity.of_figure(g), quantity.of_figure(f)
+        if a.kind != b.kind:
+            if quantity.comparable(a, b):
+                unclassed.append((g, f))
+            continue
+        used |= {g.id, f.id}
+        if quantity.agreement(a, b) == "differ":
+            moves.append(FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)))
+    shown = [
+        FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f))
+        for g, f in unclassed
+        if g.id not in used and f.id not in used
+    ]
+    return moves, list({(m.before.figure_id): m for m in reversed(shown)}.values())[::-1]
 
 
 def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
     taken_now: set[int] = set()
     taken_before: set[int] = set()
-    continuing, moved = [], []
+    continuing, moved, not_compared = [], [], []
     for m in _matches(previous, current):
         if m.current in taken_now or m.previous in taken_before:
             continue
@@ -131,7 +163,9 @@ def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
         taken_before.add(m.previous)
         now, before = current.stories[m.current], previous.stories[m.previous]
         continuing.append(ContinuingStory(story_id=now.id, previous_headline=before.headline, matched_by=m.why))
-        moved += _moves(previous, before, current, now)
+        found, unclassed = _moves(previous, before, current, now)
+        moved += found
+        not_compared += unclassed
     continuing.sort(key=lambda c: int(c.story_id[2:]))
     return SinceLast(
         previous=label,
@@ -140,4 +174,5 @@ def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
         continuing=continuing,
         quiet=[s.headline for j, s in enumerate(previous.stories) if j not in taken_before],
         moved=moved,
+        not_compared=not_compared,
     )
