@@ -148,7 +148,7 @@ def merge(
     results = [
         guard.run(
             "links by rule",
-            f"links by rule across the articles of {items.articles[0].title!r} and its story",
+            f"links by rule across the articles of {items.articles[0].title if items.articles else 'the brief'!r} and its story",
             lambda items=items: link.rule_links(items, link.BY_RULE),
             lambda: link.LinkResult(info=LinkInfo(made_by="rule", reason=link.BY_RULE)),
         )

@@ -123,3 +123,20 @@ print(len(brief.articles), sum(len(a.copies) for a in brief.articles), len(brief
     reports, copied, stories, missing, failed = map(int, run.stdout.split()[-5:])
     assert reports + copied == 1000 and reports > 1 and stories >= 1
     assert missing == 0 and failed == 0
+
+
+def test_a_week_whose_every_article_failed_is_merged_without_a_problem(tmp_path):
+    """Nothing extracted: the brief lists the failures, and no stage is reported missing."""
+    from reference_server import ReferenceServer
+
+    from summarize import pipeline
+
+    folder = tmp_path / "week"
+    folder.mkdir()
+    for path in (BBC / "id-cards-bill").glob("*.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    with ReferenceServer(annotations=tmp_path / "none") as server:  # no annotation: every request 404
+        brief = pipeline.brief_folder(
+            pipeline.Options(folder=folder, model="reference-annotations", base_url=server.base_url), env={}
+        ).brief
+    assert len(brief.failed) == 4 and brief.missing == []
