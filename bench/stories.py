@@ -1,6 +1,6 @@
 """Story grouping against hand labels: B-cubed precision, recall and F1.
 
-    python bench/stories.py [--labels tests/stories/bbc_story_labels.json] [--verbose]
+    python bench/stories.py [--labels tests/stories/bbc_story_labels.json ...] [--verbose]
 
 Reads the labelled sample of the BBC News dataset (``tests/stories/README.md`` says how it
 was chosen and labelled), loads the whole dataset from ``../shared/corpus/bbc-news``,
@@ -84,20 +84,27 @@ def score(articles, gold: dict[str, str]) -> tuple[float, float, float, int, int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--labels", type=Path, default=ROOT / "tests" / "stories" / "bbc_story_labels.json")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "tests" / "stories" / name for name in ("bbc_story_labels.json", "bbc_story_labels_heldout.json")],
+        help="label files (default: the sample the thresholds were set on, then the held-out one)",
+    )
     parser.add_argument("--verbose", action="store_true", help="list every predicted story that mixes labels")
     args = parser.parse_args()
-    gold = labels(args.labels)
     loaded = load_folder(CORPUS, recursive=True)
-    solo = sum(1 for label in set(gold.values()) if list(gold.values()).count(label) == 1)
-    print(f"{len(gold)} labelled articles, {len(set(gold.values())) - solo} stories of several, {solo} unrelated")
-    sample = [a for a in loaded.articles if a.path in gold]
-    for name, articles in (("the sample alone", sample), (f"the whole dataset ({len(loaded.articles)})", loaded.articles)):
-        p, r, f, joined, count, elapsed = score(articles, gold)
-        print(
-            f"{name}: B-cubed precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} (goal >= 0.85); "
-            f"{joined} unrelated article(s) put in a story of several; {count} stories; {elapsed:.2f} s"
-        )
+    for path in args.labels:
+        gold = labels(path)
+        solo = sum(1 for label in set(gold.values()) if list(gold.values()).count(label) == 1)
+        print(f"{path.name}: {len(gold)} labelled articles, {len(set(gold.values())) - solo} stories of several, {solo} unrelated")
+        sample = [a for a in loaded.articles if a.path in gold]
+        for name, articles in (("the sample alone", sample), (f"the whole dataset ({len(loaded.articles)})", loaded.articles)):
+            p, r, f, joined, count, elapsed = score(articles, gold)
+            print(
+                f"  {name}: B-cubed precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} (goal >= 0.85); "
+                f"{joined} unrelated article(s) put in a story of several; {count} stories; {elapsed:.2f} s"
+            )
 
 
 if __name__ == "__main__":
