@@ -459,6 +459,8 @@ class ContinuingStory(_Strict):
     story_id: str
     previous_headline: str
     matched_by: str = Field(description="Why it is the same story: shared articles, actors or words.")
+    repeated_figure_ids: list[str] = Field(default_factory=list, description="Its figures that give again a value of the earlier story (same quantity, agreeing within rounding).")
+    new_splits: list[str] = Field(default_factory=list, description="Issues its holders split on that the earlier story's holders did not.")
 
 
 class ArcWeek(_Strict):

@@ -149,12 +149,19 @@ def paired_figures(previous: Brief, before: Story, current: Brief, now: Story) -
     return pairs, [(g, f) for g, f in unclassed if g.id not in used and f.id not in used]
 
 
-def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> tuple[list[FigureMove], list[FigureMove]]:
-    """Figures that moved (:func:`paired_figures`), and pairs shown but not compared."""
-    pairs, unclassed = paired_figures(previous, before, current, now)
+def _moves(previous: Brief, current: Brief, now: Story, paired) -> tuple[list[FigureMove], list[FigureMove]]:
+    """Figures that moved, and pairs shown but not compared (``paired``: :func:`paired_figures`)."""
+    pairs, unclassed = paired
     moves = [FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)) for g, f, moved in pairs if moved]
     shown = [FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)) for g, f in unclassed]
     return moves, list({(m.before.figure_id): m for m in reversed(shown)}.values())[::-1]
+
+
+def splits(brief: Brief, story: Story) -> list[str]:
+    """The issues the holders of ``story``'s stances split on (some for, some against)."""
+    ids = set(story.article_ids)
+    article = {s.id: s.evidence.article_id for s in brief.stances}
+    return [i.issue for i in brief.issues if i.contested and any(article.get(s) in ids for s in i.stance_ids)]
 
 
 def continuations(previous: Brief, current: Brief) -> list[tuple[Story, Story, str]]:
@@ -176,8 +183,15 @@ def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
     continuing, moved, not_compared = [], [], []
     found_pairs = continuations(previous, current)
     for now, before, why in found_pairs:
-        continuing.append(ContinuingStory(story_id=now.id, previous_headline=before.headline, matched_by=why))
-        found, unclassed = _moves(previous, before, current, now)
+        paired = paired_figures(previous, before, current, now)
+        pairs = paired[0]
+        split_before = {issue.casefold() for issue in splits(previous, before)}
+        continuing.append(ContinuingStory(
+            story_id=now.id, previous_headline=before.headline, matched_by=why,
+            repeated_figure_ids=[f.id for _, f, moved_ in pairs if not moved_],
+            new_splits=[issue for issue in splits(current, now) if issue.casefold() not in split_before],
+        ))
+        found, unclassed = _moves(previous, current, now, paired)
         moved += found
         not_compared += unclassed
     continuing.sort(key=lambda c: int(c.story_id[2:]))
