@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from conftest import FIXTURES
+from test_html_browser import Visit, browser  # noqa: F401 (the browser fixture)
 from test_weekly import server  # noqa: F401 (the reference server fixture)
 from typer.testing import CliRunner
 from week_briefs import fig, week_brief
@@ -137,3 +138,14 @@ def test_a_window_saved_for_two_desks_needs_one_named(tmp_path):
     assert result.exit_code == EXIT_ERROR and "name one with --desk or --folder" in " ".join(result.stderr.split())
     named = runner.invoke(app, ["history", "story", "2024-W44/ST1", "--history", str(store), "--desk", "b"])
     assert named.exit_code == EXIT_OK and "desk b" in named.stdout
+
+
+def test_the_chart_draws_in_the_browser_with_no_csp_violation(browser, tmp_path):
+    w1, w2 = hostile_weeks()
+    path = tmp_path / "arc.html"
+    path.write_text(to_html(w2.model_copy(update={"arcs": arc.arcs_of([w1, w2])})), encoding="utf-8")
+    visit = Visit(browser, path)
+    dots = visit.page.eval_on_selector_all("figure.arc-chart svg circle", "cs => cs.map(c => c.getBoundingClientRect().width > 0)")
+    assert dots == [True, True]
+    assert visit.page.eval_on_selector("ol.arc", "o => o.textContent").count("<script>alert(1)</script>") == 2  # shown as text
+    visit.assert_quiet()  # no console error (a CSP violation is one), no request, no dialog
