@@ -67,6 +67,10 @@ def test_the_arc_lists_the_weeks_in_order_with_headlines_articles_and_the_moved_
     assert "The Ledger, Daily Courier" in rows[0][3]
     offer = next(line for line in shown.stdout.splitlines() if line.startswith("Harbour Bank's offer"))
     assert offer.split(": ", 1)[1] == "2.1bn GBP | 2.4bn GBP | 2.4bn GBP"
+    # the brief's own section says the same
+    section = markdown["2024-W46"].split("**This story over the weeks**\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(":")[0] for line in section[:3]] == ["- 2024-W44", "- 2024-W45", "- 2024-W46"]
+    assert section[3] == "- Harbour Bank's offer for Northgate Building Society: 2.1bn GBP (2024-W44) → 2.4bn GBP (2024-W45) → 2.4bn GBP (2024-W46)"
     # the same story named by a story id of a window
     by_window = runner.invoke(app, ["history", "story", "ST1", "--window", "2024-W44", "--history", str(store)])
     assert by_window.stdout == shown.stdout
@@ -113,7 +117,9 @@ def test_hostile_headlines_are_escaped_on_the_terminal_and_the_page(tmp_path):
     assert "<b>" not in section and "the offer &lt;b&gt;" in section  # the chart's label too
     assert section.count("<circle") == 2
     md = to_markdown(brief)
-    assert "<script>" not in md
+    weeks = md.split("**This story over the weeks**\n")[1].split("\n\n")[0].splitlines()
+    assert len(weeks) == 3 and all(line.startswith("- ") for line in weeks)  # the newline in a headline starts no heading
+    assert "<script>" not in md and "\\<script\\>" in weeks[0] and "\x1b" not in md
 
 
 def test_the_arc_is_pure_over_the_chain_and_stops_where_the_story_does():

@@ -343,9 +343,25 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "timeline",
         "dated passage(s)",
     )
+    out += _over_the_weeks(ctx, story)
     if more:
         out += [f"More in the appendix: {', '.join(more)}.", ""]
     return out
+
+
+def _over_the_weeks(ctx: _Context, story: Story) -> list[str]:
+    """A continuing story's arc (:attr:`Brief.arcs`): each week's headline, then each figure
+    followed over the weeks, its values in week order."""
+    found = next((a for a in ctx.brief.arcs if a.story_id == story.id and len(a.weeks) > 1), None)
+    if found is None:
+        return []
+    out = ["**This story over the weeks**"]
+    out += [f"- {cell(w.label)}: {cell(w.headline)} ({_plural(w.articles, 'article')}) · {escape.code(w.key)}" for w in found.weeks]
+    out += [
+        f"- {cell(f.counts)}: " + " → ".join(f"{amount(p.value, p.bound)} {cell(p.unit)} ({cell(p.label)})" for p in f.points)
+        for f in found.figures[:3]
+    ]
+    return out + [""]
 
 
 def _day(when: date, precision: str) -> str:
