@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from week_briefs import fig, week_brief
 
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
+from summarize.render.arc import chart
 from summarize.render.html import content_security_policy, to_html
 from summarize.render.markdown import to_markdown
 from summarize.week import arc, history
@@ -155,3 +156,14 @@ def test_the_chart_draws_in_the_browser_with_no_csp_violation(browser, tmp_path)
     assert dots == [True, True]
     assert visit.page.eval_on_selector("ol.arc", "o => o.textContent").count("<script>alert(1)</script>") == 2  # shown as text
     visit.assert_quiet()  # no console error (a CSP violation is one), no request, no dialog
+
+
+def test_the_chart_places_values_of_one_unit_class_on_one_scale():
+    w1 = week_brief("2024-W44", date(2024, 10, 28), date(2024, 11, 3), "Port strike", [("p1", "Wire", date(2024, 10, 29))],
+                    [fig("F1", 3, "weeks", "length of the port strike", "a strike of three weeks", "p1")])
+    w2 = week_brief("2024-W45", date(2024, 11, 4), date(2024, 11, 10), "Port strike ends", [("p1", "Wire", date(2024, 10, 29)), ("p2", "Wire", date(2024, 11, 5))],
+                    [fig("F1", 20, "days", "length of the port strike", "the 20-day strike", "p2")])
+    found = arc.arcs_of([w1, w2])[0]
+    drawn = chart(found, found.figures[0])
+    assert [d.label for d in drawn.dots] == ["2024-W44: 3 weeks", "2024-W45: 20 days"]
+    assert drawn.dots[0].y < drawn.dots[1].y  # 21 days down to 20 (SVG y grows downwards), not 3 up to 20

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from summarize.link.quantity import unit_class
 from summarize.models import ArcFigure, ArcWeek, StoryArc
 from summarize.render.keypoint import amount
 
@@ -69,23 +70,24 @@ class Chart:
 
 def chart(arc: StoryArc, figure: ArcFigure) -> Chart:
     """One dot per week the figure is given in, placed on the arc's weeks (x) and between
-    its lowest and highest value (y; a flat line when they are equal)."""
+    its lowest and highest value (y, in the unit class's base unit: weeks and days on one
+    scale; a flat line when they are equal)."""
     weeks = [w.label for w in arc.weeks]
     step = (WIDTH - 2 * PAD) / max(len(weeks) - 1, 1)
-    values = [p.value for p in figure.points]
-    low, high = min(values), max(values)
+    base = {id(p): p.value * unit_class(p.unit)[1] for p in figure.points}  # "3 weeks" and "20 days" in days
+    low, high = min(base.values()), max(base.values())
     span = high - low
     dots = [
         Dot(
             x=PAD + step * weeks.index(p.label),
-            y=HEIGHT / 2 if span == 0 else HEIGHT - PAD - (p.value - low) / span * (HEIGHT - 2 * PAD),
+            y=HEIGHT / 2 if span == 0 else HEIGHT - PAD - (base[id(p)] - low) / span * (HEIGHT - 2 * PAD),
             label=f"{_flat(p.label)}: {_value(p)}",
         )
         for p in figure.points
         if p.label in weeks
     ]
-    lowest = min(figure.points, key=lambda p: p.value)
-    highest = max(figure.points, key=lambda p: p.value)
+    lowest = min(figure.points, key=lambda p: base[id(p)])
+    highest = max(figure.points, key=lambda p: base[id(p)])
     return Chart(counts=_flat(figure.counts), dots=dots, low=_value(lowest), high=_value(highest))
 
 
