@@ -18,6 +18,7 @@ from rich.markdown import Markdown
 from summarize import live_progress, pipeline, redact
 from summarize.cli_batch import batch_app
 from summarize.cli_fetch import fetch as fetch_command
+from summarize.cli_history import HISTORY_FILE_HELP, history_app
 from summarize.extract.article import DEFAULT_MAX_RETRIES
 from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
 from summarize.extract.cache import default_dir as default_cache_dir
@@ -35,8 +36,6 @@ from summarize.render import escape, markdown
 from summarize.render import html as render_html
 from summarize.schemas import write_schemas
 from summarize.sources.window import WindowError, make_window
-from summarize.week.history import HistoryError, list_briefs
-from summarize.week.keep import history_table
 from summarize.week.history import default_path as default_history_path
 
 EXIT_OK = 0
@@ -63,6 +62,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(batch_app, name="batch")
+app.add_typer(history_app, name="history")
 app.command(name="fetch")(fetch_command)
 
 
@@ -78,7 +78,6 @@ class Format(str, Enum):
     html = "html"
 
 
-HISTORY_FILE_HELP = "The history's SQLite file [default: $SUMMARIZE_HISTORY, else history.sqlite in the user data folder]."
 
 FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".txt": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
 
@@ -378,23 +377,6 @@ def _progress(err: Console) -> pipeline.Progress:
         notice=lambda m: err.print(_shown(m) if not m.startswith("retry") else indent + _shown(m)),
         cached=lambda i, n, article: err.print(f"[{i}/{n}] {_shown(article.path)}\n{indent}from the cache"),
     )
-
-
-@app.command(name="history", help="List the briefs saved in the history (each brief over a window is saved).")
-def history_list(
-    history: Annotated[Optional[Path], typer.Option("--history", help=HISTORY_FILE_HELP, show_default=False)] = None,
-) -> None:
-    path = history or default_history_path(os.environ)
-    try:
-        saved = list_briefs(path)
-    except HistoryError as problem:
-        _stderr().print(f"error: {_shown(problem)}", style="bold red")
-        raise typer.Exit(EXIT_ERROR) from None
-    if not saved:
-        _stderr().print(f"no brief saved in {_shown(path)} yet: brief a window (--week or --since/--until) to start one")
-        return
-    sys.stdout.write(_shown(history_table(saved)))
-    sys.stdout.write(f"({len(saved)} brief(s) in {_shown(path)})\n")
 
 
 @app.command(help="Write the JSON Schemas of the article extraction and the brief into FOLDER.")

@@ -459,6 +459,43 @@ class ContinuingStory(_Strict):
     story_id: str
     previous_headline: str
     matched_by: str = Field(description="Why it is the same story: shared articles, actors or words.")
+    repeated_figure_ids: list[str] = Field(default_factory=list, description="Its figures that give again a value of the earlier story (same quantity, agreeing within rounding).")
+    new_splits: list[str] = Field(default_factory=list, description="Issues its holders split on that the earlier story's holders did not.")
+
+
+class ArcWeek(_Strict):
+    """A story as one saved brief gave it."""
+
+    label: str = Field(description="The brief's window label.")
+    key: str = Field(description="The story's history key, WINDOW/STORY ('2024-W45/ST1'): `summarize history story KEY`.")
+    story_id: str
+    headline: str
+    articles: int
+    outlets: list[str]
+    matched_by: str | None = Field(default=None, description="Why it continues the week before (None for the first week).")
+
+
+class ArcPoint(_Strict):
+    label: str = Field(description="The window of the brief that gave this value.")
+    value: float
+    bound: Bound
+    unit: str
+    quote: str
+
+
+class ArcFigure(_Strict):
+    """One quantity of a story followed from week to week (figures paired by unit class and label)."""
+
+    counts: str = Field(description="What the newest figure counts.")
+    points: list[ArcPoint] = Field(description="Oldest first, at most one per week.")
+
+
+class StoryArc(_Strict):
+    """A story over the saved briefs of its folder or desk, oldest week first."""
+
+    story_id: str = Field(description="The story's id in the newest brief of the arc.")
+    weeks: list[ArcWeek]
+    figures: list[ArcFigure] = Field(default_factory=list, description="Quantities given in two weeks or more.")
 
 
 class SinceLast(_Strict):
@@ -499,6 +536,7 @@ class Brief(_Strict):
         default=None,
         description="Why this brief is compared with nothing although a history was used: the first brief in the history, or of its folder or desk.",
     )
+    arcs: list[StoryArc] = Field(default_factory=list, description="Each continuing story over the saved briefs of its folder or desk (a brief kept in a history).")
     actors: list[BriefActor]
     claims: list[BriefClaim]
     figures: list[BriefFigure]

@@ -29,7 +29,8 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from summarize.models import Brief, Story
+from summarize.models import Brief, Story, StoryArc
+from summarize.render.arc import HEIGHT, WIDTH, chart
 from summarize.render.base import DEFAULT_TOP, format_value, leading
 from summarize.render.html_appendix import STANCE_WORDS, Lines, parts
 from summarize.render.html_data import evidence_data, items
@@ -102,10 +103,19 @@ class StoryParts:
     """Its most telling item in words, as the Markdown brief's "This week" line gives it."""
     more: list[str]
     """What the section leaves to the appendix: '233 articles', '40 figures'..."""
+    arc: StoryArc | None = None
+    """The story over the saved weeks, when it continues an earlier brief's story."""
+    charts: tuple = ()
+    """Line charts of its figures over the weeks (:func:`summarize.render.arc.chart`)."""
+
+
+CHARTS = 3
+"""Figures over the weeks a continuing story's section draws."""
 
 
 def story_parts(look: Lines, story: Story) -> StoryParts:
     brief = look.brief
+    story_arc = next((a for a in brief.arcs if a.story_id == story.id and len(a.weeks) > 1), None)
     ids = set(story.article_ids)
     grouped = {i for g in story.figure_group_ids for i in look.group[g].figure_ids}
     more: list[str] = []
@@ -126,6 +136,8 @@ def story_parts(look: Lines, story: Story) -> StoryParts:
         events=shown([e for e in brief.timeline if e.evidence.article_id in ids and e.expression != "article date"], "dated passages"),
         key_point=key_point(look, story),
         more=more,
+        arc=story_arc,
+        charts=tuple(chart(story_arc, f) for f in story_arc.figures[:CHARTS]) if story_arc else (),
     )
 
 
@@ -181,6 +193,7 @@ def _page(brief: Brief, texts: Mapping[str, str], top: int) -> str:
         stance_words=STANCE_WORDS,
         parts=appendix,
         shown=SHOWN,
+        chart_box=(WIDTH, HEIGHT),
         csp=content_security_policy(),
         css=Markup(css),
         js=Markup(js),

@@ -74,10 +74,61 @@ def _names(names: list[str], most: int = 3) -> str:
     return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
+def _split_line(look: Lookups, story: Story) -> tuple[str, str] | None:
+    """(issue, 'split on X: for …; against …') for the issue of the story its holders split on most."""
+    ids = set(story.article_ids)
+    split = [i for i in look.brief.issues if i.contested and look.stance[i.stance_ids[0]].evidence.article_id in ids]
+    if not split:
+        return None
+    i = max(split, key=lambda i: len(i.stance_ids))
+    return i.issue, f"split on {i.issue}: for {_names(i.support)}; against {_names(i.oppose)}"
+
+
+def _figure_line(look: Lookups, f) -> str:
+    day = look.date_of(f.evidence.article_id)
+    return f"{amount(f.value, f.bound)} {f.unit}: {f.counts} ({look.name(f.source_id, f.source)}{', ' + str(day) if day else ''})"
+
+
+def _newest_figure(look: Lookups, story: Story, repeated: set[str]):
+    """The key figure of the newest report of the story that gives a figure not repeating a
+    value of the week before (``repeated``): its figure closest to the story's gist
+    (:func:`on_topic`)."""
+    by_article: dict[str, list] = {}
+    for f in look.brief.figures:
+        if f.id not in repeated:
+            by_article.setdefault(f.evidence.article_id, []).append(f)
+    dated = sorted((a for a in story.article_ids if a in by_article), key=lambda a: look.date_of(a) or date.min)
+    if not dated:
+        return None
+    key = on_topic(look, story)
+    return min(by_article[dated[-1]], key=lambda f: key(f.counts))
+
+
+def news(look: Lookups, story: Story) -> str:
+    """What is new in the story, in this order: a figure that moved since the last brief, a
+    figure that changed or conflicts within the week, the newest report's key figure (when it
+    does not repeat the week before); '' when none."""
+    since = look.brief.since_last
+    moved = [m for m in since.moved if m.story_id == story.id] if since else []
+    if moved:
+        m = moved[0]
+        return f"{m.after.counts}: {amount(m.before.value, m.before.bound)} {m.before.unit} → {amount(m.after.value, m.after.bound)} {m.after.unit} since the last brief"
+    groups = [look.group[g] for g in story.figure_group_ids]
+    changed = [(g, *values(look, g)) for g in groups]
+    changed = [(g, text, verdict) for g, text, verdict in changed if verdict in ("changed", "conflict")]
+    if changed:
+        g, text, verdict = changed[0]
+        return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"
+    continuing = next((c for c in since.continuing if c.story_id == story.id), None) if since else None
+    newest = _newest_figure(look, story, set(continuing.repeated_figure_ids) if continuing else set())
+    return _figure_line(look, newest) if newest else ""
+
+
 def key_point(look: Lookups, story: Story) -> str:
-    """The story's most telling item, in words, in this order: a contested pair, an issue
-    its holders split on, figures that conflict or moved, the most corroborated claim,
-    figures that agree, any figure."""
+    """The story's news first, in words: a contested pair; else what is new (:func:`news`),
+    with the issue its holders split on when that split is new since the last brief; else
+    the split itself (the dispute is the news); else the most corroborated claim, figures
+    that agree, any figure."""
     ids = set(story.article_ids)
     if story.contest_ids:
         x = look.contest[story.contest_ids[0]]
@@ -87,16 +138,14 @@ def key_point(look: Lookups, story: Story) -> str:
             return f"{look.name(c.speaker_id, c.speaker)} [{look.label.get(c.evidence.article_id, '?')}] “{c.text}”"
 
         return f"disputed: {said(x.claim_ids[0])} vs {said(x.claim_ids[1])}"
-    split = [i for i in look.brief.issues if i.contested and look.stance[i.stance_ids[0]].evidence.article_id in ids]
-    if split:
-        i = max(split, key=lambda i: len(i.stance_ids))
-        return f"split on {i.issue}: for {_names(i.support)}; against {_names(i.oppose)}"
-    groups = [look.group[g] for g in story.figure_group_ids]
-    compared = [(g, *values(look, g)) for g in groups]
-    moved = [(g, text, verdict) for g, text, verdict in compared if verdict in ("changed", "conflict")]
-    if moved:
-        g, text, verdict = moved[0]
-        return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"
+    fresh, split = news(look, story), _split_line(look, story)
+    since = look.brief.since_last
+    continuing = next((c for c in since.continuing if c.story_id == story.id), None) if since else None
+    if fresh and split and continuing and split[0].casefold() in {i.casefold() for i in continuing.new_splits}:
+        return f"{fresh}; newly {split[1]}"
+    if fresh or split:
+        return fresh or split[1]  # type: ignore[index]
+    compared = [(g, *values(look, g)) for g in (look.group[g] for g in story.figure_group_ids)]
     if story.cluster_ids:
         k = max((look.cluster[k] for k in story.cluster_ids), key=lambda k: k.corroboration)
         return f"{k.text} ({k.corroboration} articles)"
@@ -105,8 +154,7 @@ def key_point(look: Lookups, story: Story) -> str:
         return f"{g.counts}: {text}, {VERDICT_WORDS[verdict]}"
     figures = [f for f in look.brief.figures if f.evidence.article_id in ids]
     if figures:
-        f = figures[0]
-        return f"{amount(f.value, f.bound)} {f.unit}: {f.counts} ({look.name(f.source_id, f.source)})"
+        return _figure_line(look, figures[0])
     return ""
 
 

@@ -10,11 +10,12 @@ appendix holds.
 
 from __future__ import annotations
 
+import shlex
 from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from summarize.render import caps
+from summarize.render import caps, escape
 from summarize.render.base import DEFAULT_TOP, cell, format_value, fuzzy_mark, leading, provenance, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
 
@@ -194,6 +195,8 @@ def _since_last(ctx: _Context) -> list[str]:
     s = ctx.brief.since_last
     assert s is not None
     story = {st.id: st for st in ctx.brief.stories}
+    arcs = {a.story_id: a.weeks[-1].key for a in ctx.brief.arcs}
+    """The history key of each continuing story whose arc the brief holds (a brief kept in a history)."""
     out = ["## Since the last brief", "", f"Compared with {cell(s.previous)}.", ""]
     out += [
         f"- Moved: {cell(m.after.counts)}: {_side(m.before)} → {_side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}"
@@ -208,6 +211,7 @@ def _since_last(ctx: _Context) -> list[str]:
     out += [f"- Quiet: {cell(h)}" for h in s.quiet]
     out += [
         f"- Continuing: **{cell(story[c.story_id].headline)}** (was “{cell(c.previous_headline)}”; {cell(c.matched_by)}) · {c.story_id}"
+        + (f" · its weeks: {escape.code('summarize history story ' + shlex.quote(arcs[c.story_id]))}" if c.story_id in arcs else "")
         for c in s.continuing
     ]
     if not (s.new_story_ids or s.continuing or s.moved or s.quiet):
@@ -339,9 +343,25 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
         "timeline",
         "dated passage(s)",
     )
+    out += _over_the_weeks(ctx, story)
     if more:
         out += [f"More in the appendix: {', '.join(more)}.", ""]
     return out
+
+
+def _over_the_weeks(ctx: _Context, story: Story) -> list[str]:
+    """A continuing story's arc (:attr:`Brief.arcs`): each week's headline, then each figure
+    followed over the weeks, its values in week order."""
+    found = next((a for a in ctx.brief.arcs if a.story_id == story.id and len(a.weeks) > 1), None)
+    if found is None:
+        return []
+    out = ["**This story over the weeks**"]
+    out += [f"- {cell(w.label)}: {cell(w.headline)} ({_plural(w.articles, 'article')}) · {escape.code(w.key)}" for w in found.weeks]
+    out += [
+        f"- {cell(f.counts)}: " + " → ".join(f"{amount(p.value, p.bound)} {cell(p.unit)} ({cell(p.label)})" for p in f.points)
+        for f in found.figures[:3]
+    ]
+    return out + [""]
 
 
 def _day(when: date, precision: str) -> str:

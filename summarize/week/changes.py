@@ -124,15 +124,18 @@ def _figure_pairs(previous: Brief, old: list[BriefFigure], current: Brief, new: 
     return sorted(pairs, key=lambda p: (-round(p[0], 6), -day[p[2].evidence.article_id].toordinal(), -day[p[1].evidence.article_id].toordinal()))
 
 
-def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> tuple[list[FigureMove], list[FigureMove]]:
-    """Figures that moved, by rule: an earlier and a current figure of one unit class whose
-    labels are close, and whose values differ beyond the precision of the less precise
-    statement; and pairs with close labels but units of no shared class, shown but not
-    compared.  Each figure is paired once, the closest labels and newest reports first."""
-    before_ids, now_ids = set(before.article_ids), set(now.article_ids)
-    old = [f for f in previous.figures if f.evidence.article_id in before_ids]
-    new = [f for f in current.figures if f.evidence.article_id in now_ids]
-    moves, unclassed, used = [], [], set()
+def story_figures(brief: Brief, story: Story) -> list[BriefFigure]:
+    ids = set(story.article_ids)
+    return [f for f in brief.figures if f.evidence.article_id in ids]
+
+
+def paired_figures(previous: Brief, before: Story, current: Brief, now: Story) -> tuple[list[tuple[BriefFigure, BriefFigure, bool]], list[tuple[BriefFigure, BriefFigure]]]:
+    """An earlier and a current figure of one unit class whose labels are close, each figure
+    paired once (closest labels and newest reports first), with whether the values differ
+    beyond the precision of the less precise statement (moved); and pairs with close labels
+    but units of no shared class (not comparable by rule)."""
+    old, new = story_figures(previous, before), story_figures(current, now)
+    pairs, unclassed, used = [], [], set()
     for _, g, f in _figure_pairs(previous, old, current, new):
         if g.id in used or f.id in used:
             continue
@@ -142,37 +145,64 @@ def _moves(previous: Brief, before: Story, current: Brief, now: Story) -> tuple[
                 unclassed.append((g, f))
             continue
         used |= {g.id, f.id}
-        if quantity.agreement(a, b) == "differ":
-            moves.append(FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)))
-    shown = [
-        FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f))
-        for g, f in unclassed
-        if g.id not in used and f.id not in used
-    ]
+        pairs.append((g, f, quantity.agreement(a, b) == "differ"))
+    return pairs, [(g, f) for g, f in unclassed if g.id not in used and f.id not in used]
+
+
+def _moves(previous: Brief, current: Brief, now: Story, paired) -> tuple[list[FigureMove], list[FigureMove]]:
+    """Figures that moved, and pairs shown but not compared (``paired``: :func:`paired_figures`)."""
+    pairs, unclassed = paired
+    moves = [FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)) for g, f, moved in pairs if moved]
+    shown = [FigureMove(story_id=now.id, before=_snapshot(previous, g), after=_snapshot(current, f)) for g, f in unclassed]
     return moves, list({(m.before.figure_id): m for m in reversed(shown)}.values())[::-1]
 
 
-def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
+def splits(brief: Brief, story: Story) -> list[str]:
+    """The issues the holders of ``story``'s stances split on (some for, some against)."""
+    ids = set(story.article_ids)
+    article = {s.id: s.evidence.article_id for s in brief.stances}
+    return [i.issue for i in brief.issues if i.contested and any(article.get(s) in ids for s in i.stance_ids)]
+
+
+def continuations(previous: Brief, current: Brief) -> list[tuple[Story, Story, str]]:
+    """(this brief's story, the earlier brief's story it continues, why), each story of
+    either brief at most once, the best match first."""
     taken_now: set[int] = set()
     taken_before: set[int] = set()
-    continuing, moved, not_compared = [], [], []
+    found = []
     for m in _matches(previous, current):
         if m.current in taken_now or m.previous in taken_before:
             continue
         taken_now.add(m.current)
         taken_before.add(m.previous)
-        now, before = current.stories[m.current], previous.stories[m.previous]
-        continuing.append(ContinuingStory(story_id=now.id, previous_headline=before.headline, matched_by=m.why))
-        found, unclassed = _moves(previous, before, current, now)
+        found.append((current.stories[m.current], previous.stories[m.previous], m.why))
+    return found
+
+
+def compare(previous: Brief, current: Brief, label: str) -> SinceLast:
+    continuing, moved, not_compared = [], [], []
+    found_pairs = continuations(previous, current)
+    for now, before, why in found_pairs:
+        paired = paired_figures(previous, before, current, now)
+        pairs = paired[0]
+        split_before = {issue.casefold() for issue in splits(previous, before)}
+        continuing.append(ContinuingStory(
+            story_id=now.id, previous_headline=before.headline, matched_by=why,
+            repeated_figure_ids=[f.id for _, f, moved_ in pairs if not moved_],
+            new_splits=[issue for issue in splits(current, now) if issue.casefold() not in split_before],
+        ))
+        found, unclassed = _moves(previous, current, now, paired)
         moved += found
         not_compared += unclassed
     continuing.sort(key=lambda c: int(c.story_id[2:]))
+    taken_now = {c.story_id for c in continuing}
+    taken_before = {before.id for _, before, _ in found_pairs}
     return SinceLast(
         previous=label,
         previous_generated_at=previous.generated_at,
-        new_story_ids=[s.id for i, s in enumerate(current.stories) if i not in taken_now],
+        new_story_ids=[s.id for s in current.stories if s.id not in taken_now],
         continuing=continuing,
-        quiet=[s.headline for j, s in enumerate(previous.stories) if j not in taken_before],
+        quiet=[s.headline for s in previous.stories if s.id not in taken_before],
         moved=moved,
         not_compared=not_compared,
     )

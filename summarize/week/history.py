@@ -176,6 +176,14 @@ class Session:
         label, generated_at, text = row
         return f"the brief of {label} (saved {generated_at})", _brief(text, f"the brief of {label} in history {self.path}")
 
+    def chain_before(self, window: Window, desk: str, most: int) -> list[Brief]:
+        """The latest ``most`` briefs of ``desk`` whose windows end before ``window`` starts, oldest first."""
+        rows = self._db.execute(
+            "SELECT label, brief_json FROM briefs WHERE until < ? AND desk = ? ORDER BY until DESC, id DESC LIMIT ?",
+            (window.since.isoformat(), desk, most),
+        ).fetchall()
+        return [_brief(text, f"the brief of {label} in history {self.path}") for label, text in reversed(rows)]
+
     def briefs(self) -> list[Saved]:
         return [Saved(*row) for row in self._db.execute(f"{_SAVED} ORDER BY until, id").fetchall()]
 
@@ -258,6 +266,15 @@ def _reading(path: Path) -> Iterator[sqlite3.Connection | None]:
         if "desk" not in columns:
             db.execute("CREATE TEMP VIEW IF NOT EXISTS briefs AS SELECT *, '' AS desk FROM main.briefs")
         yield db
+
+
+def desk_chain(path: Path, desk: str) -> list[Brief]:
+    """Every brief of ``desk``, oldest window first (read only)."""
+    with _reading(path) as db:
+        if db is None:
+            return []
+        rows = db.execute("SELECT label, brief_json FROM briefs WHERE desk = ? ORDER BY until, id", (desk,)).fetchall()
+    return [_brief(text, f"the brief of {label} in history {path}") for label, text in rows]
 
 
 def check(path: Path) -> list[Saved] | None:

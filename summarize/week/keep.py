@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarize.models import Brief
-from summarize.week import history
+from summarize.week import arc, history
+
+ARC_WEEKS = 12
+"""How many earlier briefs of a desk a brief's arcs look back over."""
 
 Compare = Callable[[Brief, Brief, str], Brief]
 """(earlier brief, this brief, the earlier one's label) → this brief with ``since_last``."""
@@ -52,6 +55,19 @@ def _nothing_earlier(saved: list[history.Saved], desk: str, created: bool) -> st
     return f"first brief of {desk_label(desk)} in this history ({others} brief(s) of other folders or desks are not compared with it)"
 
 
+def _with_arcs(turn: history.Session, kept: Kept, desk: str) -> Brief:
+    """The brief with its continuing stories' arcs over the desk's earlier briefs; a failure
+    costs the arcs only (said in the notices)."""
+    brief = kept.brief
+    assert brief.window is not None
+    try:
+        chain = turn.chain_before(brief.window, desk, ARC_WEEKS)
+        return brief.model_copy(update={"arcs": arc.arcs_of(chain + [brief])})
+    except Exception as err:  # noqa: BLE001 - an enrichment failing costs that enrichment only
+        kept.notices.append(f"the stories' arcs over the weeks are not shown: internal error {type(err).__name__}")
+        return brief
+
+
 def compare_and_keep(path: Path, brief: Brief, desk: str, compare: Compare, earlier: tuple[str, Brief] | None = None, created: bool = False) -> Kept:
     """``brief`` compared with ``earlier`` (a --compare-to file), else with the latest earlier
     brief of ``desk`` in the history, then saved there, in one transaction.  A history that
@@ -65,6 +81,8 @@ def compare_and_keep(path: Path, brief: Brief, desk: str, compare: Compare, earl
                 kept.brief = brief.model_copy(update={"nothing_earlier": _nothing_earlier(turn.briefs(), desk, created)})
             else:
                 kept.brief = compare(previous[1], brief, previous[0])
+                if earlier is None:
+                    kept.brief = _with_arcs(turn, kept, desk)
             stored = turn.save(kept.brief, desk)
     except history.HistoryError as err:
         kept.notices.append(f"this brief was not saved in the history: {err}")
