@@ -9,34 +9,33 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 
-from summarize import live_progress, pipeline, redact
+# Only what every command needs is imported here: the modules that do the work (the
+# pipeline, the model client, the renderers) are imported by the command that uses them,
+# so that `summarize --help`, `summarize history` and a dry run start at once.
+from summarize import redact
 from summarize.cli_batch import batch_app
 from summarize.cli_fetch import fetch as fetch_command
-from summarize.extract.article import DEFAULT_MAX_RETRIES
-from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
-from summarize.extract.cache import default_dir as default_cache_dir
-from summarize.extract.chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
-from summarize.extract.llm import (
+from summarize.defaults import (
+    DEFAULT_CHUNK_CHARS,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MAX_RETRIES,
     DEFAULT_MODEL,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOP,
     DEFAULT_TRANSPORT_RETRIES,
+    MIN_CHUNK_CHARS,
 )
-from summarize.extract.pool import DEFAULT_CONCURRENCY
 from summarize.files import unwritable, write_atomically, write_fallback
-from summarize.render import base as render
-from summarize.render.base import DEFAULT_TOP
-from summarize.render import escape, markdown
-from summarize.render import html as render_html
-from summarize.schemas import write_schemas
-from summarize.sources.window import WindowError, make_window
-from summarize.week.history import HistoryError, list_briefs
-from summarize.week.history import default_path as default_history_path
+from summarize.render import escape
+
+if TYPE_CHECKING:
+    from summarize import pipeline
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -63,6 +62,27 @@ app = typer.Typer(
 )
 app.add_typer(batch_app, name="batch")
 app.command(name="fetch")(fetch_command)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("summarize")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        typer.echo(f"summarize {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options before the command."""
 
 
 class Mode(str, Enum):
@@ -196,6 +216,11 @@ def brief(
     ] = DEFAULT_TOP,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (warnings are still printed). Progress is a bar (articles, requests, tokens, elapsed and remaining time) when stderr is a terminal, else one line per article.")] = False,
 ) -> None:
+    from summarize import pipeline
+    from summarize.extract.cache import default_dir as default_cache_dir
+    from summarize.sources.window import WindowError, make_window
+    from summarize.week.history import default_path as default_history_path
+
     err = _stderr()
     if output_format is None:
         if out is not None and out.suffix and out.suffix.lower() not in FORMAT_OF_SUFFIX:
@@ -250,6 +275,8 @@ def brief(
         if quiet:
             result = pipeline.brief_folder(options, progress=_warnings_only(err))
         elif err.is_terminal:
+            from summarize import live_progress
+
             with live_progress.bar(err, _progress(err)) as shown:
                 result = pipeline.brief_folder(options, progress=shown)
         else:
@@ -263,10 +290,7 @@ def brief(
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
     started = time.perf_counter()
-    if output_format is Format.html:
-        text = render_html.to_html(result.brief, result.texts, top=top)
-    else:
-        text = render.to_json(result.brief) if output_format is Format.json else markdown.to_markdown(result.brief, top=top)
+    text = _rendered(result, output_format, top)
     pipeline.timing.debug("%.3f s rendering (%s)", time.perf_counter() - started, output_format.value)
     text = redact.masked(text)  # the configured key, wherever it came from, masked by as many characters
     if out is not None:
@@ -277,6 +301,8 @@ def brief(
         if not quiet:
             err.print(f"wrote {_shown(out)}")
     elif output_format is Format.md and sys.stdout.isatty():
+        from rich.markdown import Markdown
+
         Console().print(Markdown(text))
     elif sys.stdout.isatty():
         sys.stdout.write(escape.terminal(text))
@@ -289,6 +315,20 @@ def brief(
         raise typer.Exit(EXIT_ERROR)
     if result.brief.failed or result.brief.missing:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _rendered(result: pipeline.RunResult, output_format: Format, top: int) -> str:
+    if output_format is Format.html:
+        from summarize.render import html
+
+        return html.to_html(result.brief, result.texts, top=top)
+    if output_format is Format.json:
+        from summarize.render import base
+
+        return base.to_json(result.brief)
+    from summarize.render import markdown
+
+    return markdown.to_markdown(result.brief, top=top)
 
 
 def _not_written(err: Console, out: Path, text: str, problem: OSError) -> None:
@@ -338,10 +378,14 @@ def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
 def _warnings_only(err: Console) -> pipeline.Progress:
     """--quiet: what went wrong (a skipped file, an unread date, a broken history), not
     retries, progress or where a replay's answers come from (the brief says that)."""
+    from summarize import pipeline
+
     return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)), info=lambda m: None)
 
 
 def _progress(err: Console) -> pipeline.Progress:
+    from summarize import pipeline
+
     indent = "      "
     last = [0]
     """The article whose line was printed last: with --concurrency, another one may finish first."""
@@ -379,6 +423,9 @@ def _progress(err: Console) -> pipeline.Progress:
 def history_list(
     history: Annotated[Optional[Path], typer.Option("--history", help=HISTORY_FILE_HELP, show_default=False)] = None,
 ) -> None:
+    from summarize.week.history import HistoryError, list_briefs
+    from summarize.week.history import default_path as default_history_path
+
     path = history or default_history_path(os.environ)
     try:
         saved = list_briefs(path)
@@ -398,6 +445,8 @@ def history_list(
 def schemas(
     folder: Annotated[Path, typer.Argument(help="Where to write article.schema.json and brief.schema.json.")] = Path("schemas"),
 ) -> None:
+    from summarize.schemas import write_schemas
+
     for path in write_schemas(folder):
         _stderr().print(f"wrote {path}")
 

@@ -7,20 +7,21 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-import typer.main
 
-from summarize import pipeline
-from summarize.extract import batch
-from summarize.extract.article import DEFAULT_MAX_RETRIES
-from summarize.extract.batch_client import BatchError
-from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
-from summarize.extract.cache import default_dir as default_cache_dir
-from summarize.extract.chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
-from summarize.extract.llm import DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
-from summarize.sources.window import WindowError, make_window
+from summarize.defaults import (
+    DEFAULT_CHUNK_CHARS,
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRANSPORT_RETRIES,
+    MIN_CHUNK_CHARS,
+)
+
+if TYPE_CHECKING:  # imported by each command: `summarize --help` needs none of them
+    from summarize.extract import batch
 
 ONLINE_AFTERWARDS = (
     "The answers are checked as live ones are; what fails (an error line, an answer that does not pass "
@@ -66,6 +67,8 @@ def _fail(message: object, code: int | None = None) -> typer.Exit:
 
 
 def _cache(cache_dir: Path | None) -> Path:
+    from summarize.extract.cache import default_dir as default_cache_dir
+
     return cache_dir or default_cache_dir(os.environ)
 
 
@@ -95,7 +98,10 @@ def submit(
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the upload and the batch's creation.")] = DEFAULT_TIMEOUT,
     retries: Annotated[int, typer.Option(min=0, max=20, help="Retries of each call to the batch endpoints.")] = DEFAULT_TRANSPORT_RETRIES,
 ) -> None:
-    from summarize import cli
+    from summarize import cli, pipeline
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
+    from summarize.sources.window import WindowError, make_window
 
     try:
         window = make_window(since, until, week)
@@ -132,6 +138,8 @@ def submit(
 )
 def status(job_id: JobId = None, cache_dir: CacheDir = None, base_url: BaseUrl = None) -> None:
     from summarize import cli
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
 
     try:
         job = batch.find(_cache(cache_dir), job_id)
@@ -182,7 +190,11 @@ def collect(
     wait: Annotated[bool, typer.Option("--wait", help="Until the batch is finished, read its status every --poll-interval seconds.")] = False,
     poll_interval: Annotated[float, typer.Option(min=0.01, max=3600, help="Seconds between status reads with --wait.")] = 60.0,
 ) -> None:
+    import typer.main
+
     from summarize import cli
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
 
     extra = list(ctx.args)
     if job_id is not None and job_id.startswith("-"):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+
+
+def cache_dir(env: Mapping[str, str]) -> Path:
+    """The user's cache folder for summarize: ``$SUMMARIZE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/summarize``, else ``~/.cache/summarize``."""
+    if env.get("SUMMARIZE_CACHE_DIR"):
+        return Path(env["SUMMARIZE_CACHE_DIR"])
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "summarize"
 
 
 def _umask() -> int:

@@ -52,26 +52,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-import instructor
-import openai
-from instructor.core import Instructor, InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from summarize import models, redact
+from summarize import lazy, models, redact
+from summarize.defaults import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from summarize.extract import bounds, screen
 from summarize.extract.endpoint import is_local
 from summarize.models import Usage
 
+# Imported on first use: ``summarize --help`` and a dry run never need them (about 1 s).
+openai = lazy.Module("openai")
+instructor = lazy.Module("instructor")
+instructor_core = lazy.Module("instructor.core")
+tenacity = lazy.Module("tenacity")
+
 Mode = Literal["tools", "json_schema", "md_json"]
-MODES: dict[str, instructor.Mode] = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
-DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_TRANSPORT_RETRIES = 4
+MODES: dict[str, str] = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "md_json": "MD_JSON"}
+"""Each ``--mode`` and the name of its ``instructor.Mode``."""
 RETRYABLE_STATUS = {408, 409, 429}  # and every 5xx
 OTHER_MODES = {"tools": "json_schema or md_json", "json_schema": "md_json or tools", "md_json": "tools or json_schema"}
 _MODE_FEATURES = {
@@ -224,8 +221,8 @@ class ModelClient:
         self._raw = openai.OpenAI(
             api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0, http_client=http
         )
-        mode = MODES[settings.mode]
-        self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
+        mode = getattr(instructor.Mode, MODES[settings.mode])
+        self._client = instructor_core.Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
         self._call = _Call()
         self._pause = _Pause(settings.sleep)
         self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
@@ -242,10 +239,10 @@ class ModelClient:
 
     def _send(self, *args: Any, **kwargs: Any) -> Any:
         kwargs = self._only_last_reask(kwargs)
-        retrying = Retrying(
-            stop=stop_after_attempt(self.settings.transport_retries + 1),
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.settings.transport_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(self._retryable),
+            retry=tenacity.retry_if_exception(self._retryable),
             sleep=self.settings.sleep,
             before_sleep=self._count_retry,
             reraise=True,
@@ -370,7 +367,7 @@ class ModelClient:
         if self.settings.on_request:
             self.settings.on_request(cost)
 
-    def _count_retry(self, state: RetryCallState) -> None:
+    def _count_retry(self, state: tenacity.RetryCallState) -> None:
         self._call.tally.transport_retries += 1
         if self.settings.on_retry and state.outcome is not None and state.next_action is not None:
             why = _api_error_message(state.outcome.exception(), self.settings.timeout)
@@ -393,7 +390,7 @@ class ModelClient:
         mode = self.settings.mode
         return detail if _MODE_FEATURES[mode].search(detail) and _REJECTED.search(detail) else None
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         told = _retry_after(exc)
         if told is not None:
@@ -438,7 +435,7 @@ class ModelClient:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
             value = self._ask(messages, response_model, context, max_retries, source_chars)
-        except InstructorRetryException as err:
+        except instructor_core.InstructorRetryException as err:
             cause = err.__cause__
             if isinstance(cause, (_Truncated, _Refused, openai.APIError)) or err.last_completion is None:
                 raise self._error(cause or err) from err
@@ -454,7 +451,7 @@ class ModelClient:
                     self._usage(),
                 ) from parse_err
             return Answer(value, attempts, self._usage())
-        except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
+        except (openai.APIError, instructor_core.InstructorError, _Truncated, _Refused) as err:
             raise self._error(err) from err
         return Answer(value, self._call.answers, self._usage())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from summarize.defaults import DEFAULT_TOP
 from summarize.models import Brief, Evidence, Figure, Story
 from summarize.render import escape
 
@@ -22,8 +23,6 @@ BOUND_WORDS = {
 }
 
 
-DEFAULT_TOP = 10
-"""Stories that get a section of their own above the appendix (``--top``)."""
 
 
 def leading(brief: Brief, top: int = DEFAULT_TOP) -> tuple[list[Story], list[Story]]:
