@@ -15,6 +15,7 @@ from summarize.defaults import (
     DEFAULT_CHUNK_CHARS,
     DEFAULT_MAX_OUTPUT_TOKENS,
     DEFAULT_MAX_RETRIES,
+    DEFAULT_MODEL,
     DEFAULT_TIMEOUT,
     DEFAULT_TRANSPORT_RETRIES,
     MIN_CHUNK_CHARS,
@@ -39,7 +40,7 @@ batch_app = typer.Typer(
 )
 
 JOB_OWNED = (
-    "--model", "--mode", "--base-url", "--chunk-chars", "--max-retries", "--max-output-tokens", "--recursive", "-r",
+    "--model", "-m", "--mode", "--base-url", "--chunk-chars", "--max-retries", "--max-output-tokens", "--recursive", "-r",
     "--since", "--until", "--week", "--dated-only", "--cache-dir", "--no-cache", "--record", "--replay", "--offline",
     "--cassettes", "--dry-run",
 )
@@ -84,8 +85,8 @@ def _cache(cache_dir: Path | None) -> Path:
 def submit(
     folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.")] = False,
-    model: Annotated[Optional[str], typer.Option(help="Model name at the endpoint [default: $SUMMARIZE_MODEL or gpt-4o-mini].")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint with a Batch API [default: $OPENAI_BASE_URL or OpenAI].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help=f"Model name at the endpoint [default: $SUMMARIZE_MODEL, else model in the config file, else {DEFAULT_MODEL}].")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint with a Batch API [default: $OPENAI_BASE_URL, else base_url in the config file, else OpenAI].")] = None,
     mode: Annotated[Optional[Mode], typer.Option(help="How the schema is requested, as for `summarize brief` [default: tools].")] = None,
     max_retries: Annotated[int, typer.Option(min=0, max=10, help="Reasks the online run allows (part of the cache key: collect's brief uses it).")] = DEFAULT_MAX_RETRIES,
     max_output_tokens: Annotated[int, typer.Option(min=64, help="Cap on one answer's max_tokens, as for `summarize brief`.")] = DEFAULT_MAX_OUTPUT_TOKENS,
@@ -205,7 +206,15 @@ def collect(
     err = cli._stderr()
     try:
         job = batch.find(_cache(cache_dir), job_id)
-        got = batch.collect(job, batch.endpoint_for(job, os.environ, base_url), wait=wait, poll_interval=poll_interval)
+        got = batch.collect(
+            job,
+            batch.endpoint_for(job, os.environ, base_url),
+            wait=wait,
+            poll_interval=poll_interval,
+            on_status=lambda state: err.print(
+                cli._shown(f"batch {job.batch_id}: {state.status}, {state.counted()}; reading its status again in {poll_interval:g} s")
+            ),
+        )
     except batch.NotFinished as problem:
         raise _fail(f"{problem}; run again later, or add --wait", cli.EXIT_PARTIAL) from None
     except (batch.JobError, BatchError) as problem:

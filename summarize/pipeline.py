@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from summarize import merge, redact, story_links, synthesize
+from summarize import config, merge, redact, story_links, synthesize
 from summarize.guard import Guard
 from summarize.extract import article as extract
 from summarize.extract import bounds, cache, chunks, estimate, recording
@@ -57,8 +57,8 @@ REPLAY_BASE_URL = "http://recorded.invalid/v1"
 
 SETUP_HELP = (
     "Configure a model: set OPENAI_API_KEY for OpenAI, or pass --base-url (or set "
-    "OPENAI_BASE_URL) for a local OpenAI-compatible server: Ollama http://localhost:11434/v1, "
-    "vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1."
+    "OPENAI_BASE_URL, or base_url in the config file) for a local OpenAI-compatible server: Ollama "
+    "http://localhost:11434/v1, vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1."
 )
 
 
@@ -127,6 +127,9 @@ class Progress:
     """What the run's requests have cost so far, told after each request."""
     info: Callable[[str], None] | None = None
     """Where the answers come from (a replay): told here when given, else as a notice."""
+    phase: Callable[[str], None] = lambda doing: None
+    """What the run is doing now, told as it starts each part: extracting the articles, the
+    links across articles, the summary, the comparison, the history."""
 
 
 @dataclass
@@ -166,11 +169,18 @@ class _Plan:
 
 
 def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
-    """The API key, base URL, mode and model a live run of ``options`` uses."""
+    """The API key, base URL, mode and model a live run of ``options`` uses: each from its
+    flag, else the environment, else the config file (:mod:`summarize.config`), else the
+    default.  Raises :class:`ConfigError` for a config file that cannot be used."""
     api_key = env.get("OPENAI_API_KEY") or None
     redact.keep_secret(api_key)  # never printed or written, even when an endpoint echoes it
-    base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
-    return api_key, base_url, options.mode or "tools", options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
+    try:
+        kept = config.load(env)
+    except config.ConfigFileError as err:
+        raise ConfigError(str(err)) from err
+    base_url = options.base_url or env.get("OPENAI_BASE_URL") or kept.base_url or None
+    model = options.model or env.get("SUMMARIZE_MODEL") or kept.model or DEFAULT_MODEL
+    return api_key, base_url, options.mode or "tools", model
 
 
 def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
@@ -326,6 +336,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         else:
             progress.notice(message)
 
+    progress.phase(f"extracting {len(loaded.articles)} article(s)")
     budget = extract.TokenBudget(options.max_tokens)
     store = _cache(options, plan)
     stop = _pool.Stop()
@@ -412,6 +423,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
 
     texts = {a.id: a.text for a in loaded.articles}
     clock.lap("extraction (with the story links started meanwhile)")
+    progress.phase("linking items across articles")
     answered = linker.results() if options.link_model else {}
     clock.lap("story links still under way after the extraction")
     brief = _merged(extractions, failures, plan.producer, usage, texts, chosen.window, guard, decided)
@@ -435,6 +447,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         elif nothing_verified(brief):
             _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
         else:
+            progress.phase("writing the summary")
             plain = brief
             brief = guard.run(
                 "summary", "the summary",
@@ -444,6 +457,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     if history_problem:
         brief = brief.model_copy(update={"history_note": history_problem})
     if previous is not None:
+        progress.phase("comparing with the last brief")
         label, earlier = previous
         brief = guard.run(
             "comparison", "the comparison with the last brief",

@@ -318,11 +318,14 @@ def collect(
     wait: bool = False,
     poll_interval: float = 60.0,
     sleep: Callable[[float], None] = time.sleep,
+    on_status: Callable[[BatchState], None] = lambda state: None,
 ) -> Collected:
     """Raises :class:`NotFinished` while the batch runs (unless ``wait``), :class:`JobError`
-    when it failed; an expired or cancelled batch's answers are collected (``ended``)."""
+    when it failed; an expired or cancelled batch's answers are collected (``ended``).
+    With ``wait``, ``on_status`` is told each status read while the batch runs."""
     state = status(job, client)
     while state.running and wait:
+        on_status(state)
         sleep(poll_interval)
         state = status(job, client)
     if state.running:
