@@ -2,7 +2,8 @@
 
 A file holds only what a language needs to read news text in general: stopwords and
 negation words, honorifics and titles, number words and scales, month and weekday names, the words
-for "percent" and for currencies, words that mark the future tense, whether the language writes a decimal comma (and which
+for "percent" and for currencies, how a plural word is written in the singular ("decades"
+→ "decade": suffix rules, irregular and unchanged words), words that mark the future tense, whether the language writes a decimal comma (and which
 signs group thousands), the keys of an article's header lines ("Titre:", "Datum:") and the
 words that open a byline ("By", "Par", "Von", "Por").  No
 topic vocabulary: the code must hold on any story.  Words are always matched on word
@@ -48,6 +49,10 @@ class Language:
     """Words between day, month and year in a written date ("30 de octubre de 2024")."""
     thousands: tuple[str, ...]
     """Signs that group the thousands of a number ("18 000", "18.000")."""
+    plurals: dict
+    """How a plural word is written in the singular: ``irregular`` (plural → singular),
+    ``unchanged`` words, ``suffixes`` ([plural ending, singular ending], first match wins)
+    and ``keep_endings`` (words ending so are singular already)."""
 
 
 @lru_cache(maxsize=None)
@@ -74,6 +79,7 @@ def load(code: str = DEFAULT) -> Language:
         bylines=tuple(data.get("bylines", [])),
         date_joiners=tuple(data.get("date_joiners", [])),
         thousands=tuple(data.get("thousands", [".", " "] if data["decimal_comma"] else [","])),
+        plurals=data.get("plurals", {}),
     )
 
 

@@ -9,18 +9,13 @@ from __future__ import annotations
 import json
 import re
 
+from summarize import lang
 from summarize.defaults import DEFAULT_TOP
-from summarize.models import Brief, Evidence, Figure, Story
+from summarize.lang import units
+from summarize.models import Brief, Evidence, Story
 from summarize.render import escape
 
-BOUND_WORDS = {
-    "exact": "",
-    "approximate": "about ",
-    "more_than": "more than ",
-    "less_than": "less than ",
-    "at_least": "at least ",
-    "at_most": "at most ",
-}
+BOUND_WORDS = units.BOUND_WORDS
 
 
 
@@ -57,10 +52,10 @@ def to_json(brief: Brief) -> str:
     return json.dumps(brief.to_jsonable(), indent=2, ensure_ascii=False) + "\n"
 
 
-def format_value(figure: Figure) -> str:
-    value = figure.value
-    number = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{BOUND_WORDS[figure.bound]}{number}"
+def quantity(figure, language: str = lang.DEFAULT) -> str:
+    """A figure's value with its unit as people write it ("£2.4bn", "1 decade", "5%"):
+    :func:`summarize.lang.units.quantity`; ``language``: its article's."""
+    return units.quantity(figure.value, figure.unit, figure.bound, language)
 
 
 def cell(text: str | None) -> str:

@@ -30,10 +30,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from summarize.models import Brief, Story
-from summarize.render.base import DEFAULT_TOP, format_value, leading
+from summarize.render.base import DEFAULT_TOP, leading, quantity
 from summarize.render.html_appendix import STANCE_WORDS, Lines, parts
 from summarize.render.html_data import evidence_data, items
-from summarize.render.keypoint import amount, key_point
+from summarize.render.keypoint import key_point
 from summarize.resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")
@@ -169,8 +169,8 @@ def _page(brief: Brief, texts: Mapping[str, str], top: int) -> str:
         unverified_ids=unverified_ids,
         dated=dated,
         name=look.name,
-        value=format_value,
-        amount=amount,
+        value=look.quantity,
+        quantity=quantity,
         claim=look.claim,
         group_values=look.group_values,
         stories=[story_parts(look, st) for st in lead],

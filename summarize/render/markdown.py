@@ -14,8 +14,8 @@ from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from summarize.render.base import DEFAULT_TOP, cell, format_value, fuzzy_mark, leading, provenance, relabel
-from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
+from summarize.render.base import DEFAULT_TOP, cell, fuzzy_mark, leading, provenance, quantity, relabel
+from summarize.render.keypoint import VERDICT_WORDS, Lookups, key_point, on_topic, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
 """How many items of each kind a story section shows; the rest are in the appendix."""
@@ -187,7 +187,7 @@ def _since_last(ctx: _Context) -> list[str]:
     for m in s.moved:
         def side(f) -> str:
             where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
-            return f"{amount(f.value, f.bound)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
+            return f"{cell(quantity(f))} (“{cell(f.quote)}” — {where})"
 
         out.append(f"- Moved: {cell(m.after.counts)}: {side(m.before)} → {side(m.after)} · {m.before.figure_id} → {m.after.figure_id}, {m.story_id}")
     out += [f"- Quiet: {cell(h)}" for h in s.quiet]
@@ -291,7 +291,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     section(
         "Figures",
         [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g} ({ctx.group[g].made_by})"] for g in story.figure_group_ids]
-        + [[f"- {amount(f.value, f.bound)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
+        + [[f"- {cell(ctx.quantity(f))}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
         "figures",
         "figure(s)",
     )
@@ -380,9 +380,9 @@ def _appendix(ctx: _Context) -> list[str]:
     out += _claims(ctx)
     out += _table(
         "Figures",
-        ["value", "unit", "counts", "source", "applies to", "evidence", "id"],
+        ["figure", "counts", "source", "applies to", "evidence", "id"],
         [
-            [format_value(f), cell(f.unit), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
+            [cell(ctx.quantity(f)), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
             for f in brief.figures
         ],
     )
