@@ -23,7 +23,7 @@ from rich.console import Console
 # pipeline, the model client, the renderers) are imported by the command that uses them,
 # so that `summarize --help`, `summarize history` and a dry run start at once.
 from summarize import redact
-from summarize.cli_batch import batch_app
+from summarize.cli_batch import BATCH, batch_app
 from summarize.cli_fetch import fetch as fetch_command
 from summarize.defaults import (
     DEFAULT_CHUNK_CHARS,
@@ -139,6 +139,7 @@ def _shown(text: object) -> str:
     ),
 )
 def brief(
+    ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder of articles (.txt, .md, .html, .htm, .pdf).", show_default=False)],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.", rich_help_panel=PANEL_SCOPE)] = False,
     model: Annotated[
@@ -273,6 +274,7 @@ def brief(
         dated_only=dated_only,
         history=None if no_history else (history or default_history_path(os.environ)),
         compare_to=compare_to,
+        batch=ctx.obj.get(BATCH) if isinstance(ctx.obj, dict) else None,  # set by `batch collect`
     )
     if dry_run:
         try:

@@ -45,6 +45,8 @@ JOB_OWNED = (
     "--cassettes", "--dry-run",
 )
 """Flags of ``brief`` that the job fixed at submit: a different value would miss its answers."""
+BATCH = "summarize.batch"
+"""Where collect hands ``brief`` the batch its answers came from (in the click context's ``obj``)."""
 
 
 class Mode(str, Enum):
@@ -230,7 +232,7 @@ def collect(
             "or `summarize brief` sends them online"
         )
     command = typer.main.get_command(cli.app).commands["brief"]  # type: ignore[attr-defined]
-    with command.make_context("summarize brief", [*_brief_args(job, base_url), *extra]) as brief_ctx:
+    with command.make_context("summarize brief", [*_brief_args(job, base_url), *extra], obj={BATCH: batch.used(got)}) as brief_ctx:
         command.invoke(brief_ctx)
 
 
@@ -241,8 +243,8 @@ def _report(got: batch.Collected, err) -> None:
         cli._shown(
             f"batch {got.job.batch_id}: {got.stored} answer(s) stored in the cache by this collect, "
             f"{len(got.online)} request(s) left for the online run; the batch's answers used "
-            f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch, "
-            "not counted in the brief's usage)"
+            f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch; "
+            "the brief's usage line shows them apart from the online requests')"
         )
     )
     for path, why in got.online:

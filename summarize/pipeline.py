@@ -36,9 +36,11 @@ from summarize.link import links as link
 from summarize.models import (
     Article,
     ArticleExtraction,
+    BatchUse,
     Brief,
     ExtractionFailure,
     Producer,
+    StageProblem,
     Usage,
     Window,
 )
@@ -112,6 +114,9 @@ class Options:
     """A brief's JSON to compare with instead of the history."""
     concurrency: int = DEFAULT_CONCURRENCY
     """Live runs: articles extracted at once (a recording or a replay goes one at a time)."""
+    batch: BatchUse | None = None
+    """The batch whose stored answers this run uses (``summarize batch collect``): the brief
+    says its answers came from the Batch API, and what the batch spent."""
 
 
 @dataclass
@@ -359,6 +364,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     def one(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
         kept = _from_cache(article, plan, options, store)
         if kept is not None:
+            plan.client_for(article).chatted.set()  # this model at this endpoint answered these requests before
             progress.cached(index, total, article)
             return kept, None, Usage()
         if workers <= 1:
@@ -443,9 +449,9 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         clock.lap("links applied, stories ranked")
     if options.summary and extractions:
         if halted:
-            _say(notices, progress, f"no summary: {halted}")
+            brief = _no_summary(brief, halted, notices, progress)
         elif nothing_verified(brief):
-            _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
+            brief = _no_summary(brief, "no item of any article passed its checks, so there is nothing to summarise", notices, progress)
         else:
             progress.phase("writing the summary")
             plain = brief
@@ -474,7 +480,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
                 _say(notices, progress, f"this brief was not saved in the history: {err}")
 
         guard.run("history", "this brief in the history (not saved)", save, lambda: None)
-    brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped)})
+    brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped), "batch": options.batch})
     clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
 
@@ -697,25 +703,22 @@ def _with_summary(
     progress: Progress,
     notices: list[str],
 ) -> Brief:
-    """The brief with its cited summary, or as it was (with a notice saying why)."""
-    def skip(message: str):
-        _say(notices, progress, message)
-        return brief
-
+    """The brief with its cited summary, or without one saying why (in the brief, as
+    :attr:`Brief.unanswered`, and as a notice)."""
     if budget.spent:
-        return skip("no summary: the token budget is spent")
+        return _no_summary(brief, "the token budget is spent", notices, progress)
     ids = [a.id for a in brief.articles]
     path = plan.summary_cassette(ids)
     if plan.producer.kind == "replay" and not (path and path.is_file()):
-        return skip("no summary: no recorded summary for these articles (replay)")
+        return _no_summary(brief, "no recorded summary for these articles (replay)", notices, progress)
     client = plan.client_for(next(a for a in articles if a.id == ids[0]))
     try:
         summary = _recorded(plan, path, lambda: synthesize.summarize_brief(brief, client, options.max_retries))
     except ModelError as err:
-        brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
-        return skip(f"no summary: {redact.text(str(err))}")
+        spent = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
+        return _no_summary(spent, redact.text(str(err)), notices, progress)
     except recording.BadRecording as err:
-        return skip(f"no summary: {err}")
+        return _no_summary(brief, str(err), notices, progress)
     return synthesize.with_headlines(brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)}))
 
 
@@ -760,6 +763,17 @@ def _link_story(
         return by_rule(str(err))
 
 
+def _no_summary(brief: Brief, why: str, notices: list[str], progress: Progress) -> Brief:
+    """The brief without the summary it asked for, saying why (in its header and as a notice)."""
+    _say(notices, progress, f"no summary: {why}")
+    return _unanswered(brief, "summary", "the summary", why)
+
+
+def _unanswered(brief: Brief, stage: str, what: str, why: str) -> Brief:
+    problem = StageProblem(stage=stage, missing=what, reason=why)
+    return brief.model_copy(update={"unanswered": [*brief.unanswered, problem]})
+
+
 def _with_links(
     brief: Brief, answered: dict[str, story_links.Linked], options: Options, progress: Progress, notices: list[str]
 ) -> Brief:
@@ -776,6 +790,7 @@ def _with_links(
     reasons = [a.result.info.reason for a in answered.values() if a.result.info.made_by == "rule"]
     for reason in dict.fromkeys(reasons):
         _say(notices, progress, f"links by rule: {redact.text(reason)}")
+        linked = _unanswered(linked, "links", "the model's links across articles (links by rule are shown)", redact.text(reason))
     return linked
 
 

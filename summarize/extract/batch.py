@@ -38,7 +38,7 @@ from summarize.extract.batch_client import ENDPOINT, BatchEndpoint, BatchError, 
 from summarize.extract.llm import ModelError, ModelSettings
 from summarize.extract.prompting import template_version
 from summarize.files import write_atomically
-from summarize.models import Article
+from summarize.models import Article, BatchUse
 from summarize.sources.window import make_window
 
 CUSTOM_ID_LIMIT = 64
@@ -306,10 +306,17 @@ class Collected:
     """(article path, why) for each request left for the online run."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    lines: int = 0
+    """Lines of the batch's output and error files (answers and errors)."""
 
     @property
     def ended(self) -> bool:
         return self.state.status in ENDED
+
+
+def used(got: Collected) -> BatchUse:
+    """What a brief says of the batch it was made from."""
+    return BatchUse(batch_id=got.job.batch_id, requests=got.lines, prompt_tokens=got.prompt_tokens, completion_tokens=got.completion_tokens)
 
 
 def collect(
@@ -359,7 +366,7 @@ def _take_all(job: Job, state: BatchState) -> Collected:
     settings = ModelSettings(model=job.model, mode=job.mode, base_url=None, api_key="batch", max_output_tokens=job.max_output_tokens)  # type: ignore[arg-type]
     requests: dict[str, list[extract.PartRequest]] = {}
     """Each article's first requests, made when its first line is taken."""
-    out = Collected(job, state)
+    out = Collected(job, state, lines=len(results))
     for cid, line in results.items():
         usage = ((line.get("response") or {}).get("body") or {}).get("usage") if isinstance(line.get("response"), dict) else None
         if isinstance(usage, dict):

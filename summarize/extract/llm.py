@@ -234,6 +234,8 @@ class ModelClient:
         """The endpoint has answered (any HTTP status)."""
         self.answered = threading.Event()
         """The endpoint has answered a request with success: a key it accepts, a model it serves."""
+        self.chatted = threading.Event()
+        """A chat request had a readable answer: the model and the URL are right."""
 
     # ------------------------------------------------------------------ transport
 
@@ -341,6 +343,7 @@ class ModelClient:
             self._report(Usage(requests=1))
             raise
         self.answered.set()
+        self.chatted.set()
         self._call.answers += 1
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
@@ -494,6 +497,13 @@ class ModelClient:
                 usage,
             )
         message = _api_error_message(err, self.settings.timeout)
+        if isinstance(err, openai.NotFoundError) and self.chatted.is_set():
+            # The same model at the same URL answered earlier requests: neither is wrong,
+            # the server has no answer for this kind of request (a summary, a link request).
+            message = (
+                "the endpoint has no route for this request (HTTP 404), although it answered earlier requests "
+                f"with the same --model and --base-url: {_detail(err)}"
+            )
         if self._local and isinstance(err, openai.APITimeoutError):
             message += "; not sent again while the local server may still be working on it"
         if usage.transport_retries:

@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from summarize.models import Brief, Story
-from summarize.render.base import DEFAULT_TOP, leading, quantity
+from summarize.render.base import DEFAULT_TOP, batch_answers, batch_usage, lacking, leading, quantity
 from summarize.render.html_appendix import STANCE_WORDS, Lines, parts
 from summarize.render.html_data import evidence_data, items
 from summarize.render.keypoint import key_point
@@ -171,6 +171,9 @@ def _page(brief: Brief, texts: Mapping[str, str], top: int) -> str:
         name=look.name,
         value=look.quantity,
         quantity=quantity,
+        lacking=lacking(brief),
+        batch_answers=batch_answers(brief) if brief.batch else "",
+        batch_usage=batch_usage(brief),
         claim=look.claim,
         group_values=look.group_values,
         stories=[story_parts(look, st) for st in lead],

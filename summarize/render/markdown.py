@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
-from summarize.render.base import DEFAULT_TOP, cell, fuzzy_mark, leading, provenance, quantity, relabel
+from summarize.render.base import DEFAULT_TOP, batch_usage, cell, fuzzy_mark, lacking, leading, provenance, quantity, relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups, key_point, on_topic, values
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
@@ -122,7 +122,7 @@ def _header(brief: Brief) -> list[str]:
     if unverified:
         facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
     linking = [cell(_linking(brief.linking)), ""] if brief.linking else []
-    missing = [f"- **Missing: {cell(p.missing)}** ({cell(p.reason)})" for p in brief.missing]
+    missing = [f"- **Missing: {cell(p.missing)}** ({cell(p.reason)})" for p in lacking(brief)]
     return [title, "", " · ".join(facts), "", provenance(brief), "", *linking, *missing, *([""] if missing else [])]
 
 
@@ -467,7 +467,8 @@ def _appendix(ctx: _Context) -> list[str]:
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
         f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}."
         + (f" {u.abandoned} request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." if u.abandoned else "")
-        + (f" {u.not_sent:,} request(s) not spent on copies (each copy at its report's requests)." if u.not_sent else ""),
+        + (f" {u.not_sent:,} request(s) not spent on copies (each copy at its report's requests)." if u.not_sent else "")
+        + cell(batch_usage(brief)),
         "",
     ]
     return out
