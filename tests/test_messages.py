@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from summarize.cli import EXIT_ERROR, EXIT_OK, app
 
 MODEL = "reference-annotations"
-NO_ROUTE = "the endpoint has no route for this request (HTTP 404), although it answered earlier requests with the same --model and --base-url"
+NO_ROUTE = "no route for the {} request (HTTP 404), although it answered the article requests with the same --model and --base-url"
+SUMMARY, LINKS = NO_ROUTE.format("summary"), NO_ROUTE.format("link")
 
 
 def run(*args):
@@ -42,11 +43,11 @@ def test_a_route_the_server_lacks_is_said_as_such_and_the_header_says_what_is_mi
     result = run("brief", folder, "--base-url", server.base_url, "--model", MODEL, "--no-history", "--out", tmp_path / "b.md")
     assert result.exit_code == EXIT_OK, result.stderr
     said = " ".join(result.stderr.split())
-    assert f"no summary: {NO_ROUTE}" in said and "check --model" not in said
+    assert f"no summary: the endpoint has {SUMMARY}" in said and "check --model" not in said
     header = (tmp_path / "b.md").read_text(encoding="utf-8").split("## ")[0]
     header = " ".join(header.split())
-    assert f"**Missing: the summary** ({NO_ROUTE}" in header
-    assert f"**Missing: the model's links across articles (links by rule are shown)** (the link request failed: {NO_ROUTE}" in header
+    assert f"**Missing: the summary** (the endpoint has {SUMMARY}" in header
+    assert f"**Missing: the model's links across articles (links by rule are shown)** (the link request failed: the endpoint has {LINKS}" in header
 
 
 def test_the_json_and_the_page_say_so_too(unsummarised, tmp_path):
@@ -55,11 +56,11 @@ def test_the_json_and_the_page_say_so_too(unsummarised, tmp_path):
     data = json.loads(run(*args, "-f", "json").stdout)
     assert data["summary"] is None and data["missing"] == []
     assert [p["stage"] for p in data["unanswered"]] == ["links", "summary"]
-    assert all(NO_ROUTE in p["reason"] for p in data["unanswered"])
+    assert LINKS in data["unanswered"][0]["reason"] and SUMMARY in data["unanswered"][1]["reason"]
     run(*args, "--out", tmp_path / "b.html")
     top = lxml.html.parse(str(tmp_path / "b.html")).getroot().find_class("top")[0].text_content()
     top = " ".join(top.split())
-    assert f"Missing: the summary ({NO_ROUTE}" in top and "Links across articles: by rule, because" in top
+    assert f"Missing: the summary (the endpoint has {SUMMARY}" in top and "Links across articles: by rule, because" in top
 
 
 def test_a_404_before_any_answer_still_points_at_the_model_and_the_url(tmp_path, monkeypatch):
@@ -69,7 +70,19 @@ def test_a_404_before_any_answer_still_points_at_the_model_and_the_url(tmp_path,
         result = run("brief", SEEDS, "--base-url", server.base_url, "--model", MODEL, "--no-history")
     said = " ".join(result.stderr.split())
     assert result.exit_code == EXIT_ERROR
-    assert "HTTP 404 (check --model and --base-url)" in said and "no route for this request" not in said
+    assert "HTTP 404 (check --model and --base-url)" in said and "no route" not in said
+
+
+def test_an_article_s_404_after_another_answered_still_points_at_the_model_and_the_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(next(SEEDS.glob("000_*")).read_bytes())
+    (folder / "unannotated.txt").write_text("Officials said 12 bridges were closed.", encoding="utf-8")
+    with ReferenceServer() as server:
+        result = run("brief", folder, "--base-url", server.base_url, "--model", MODEL, "--no-history", "--concurrency", 1)
+    said = " ".join(result.stderr.split())
+    assert "unannotated.txt: failed: the endpoint answered HTTP 404 (check --model and --base-url)" in said
 
 
 def test_the_summary_asked_for_but_not_recorded_is_missing_in_the_header(no_model_env, tmp_path):

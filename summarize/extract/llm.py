@@ -210,6 +210,8 @@ class _Call(threading.local):
         self.answers = 0
         self.prefix: int | None = None
         """How many messages the call's first request had: the part every reask keeps."""
+        self.what: str | None = None
+        """What the call asks for, when a 404 should name it ("the summary request")."""
 
 
 class ModelClient:
@@ -428,12 +430,15 @@ class ModelClient:
         context: dict[str, Any],
         max_retries: int,
         source_chars: int | None = None,
+        what: str | None = None,
     ) -> Answer:
         """Ask for ``response_model``; reask up to ``max_retries`` times on validation errors.
 
         ``source_chars``: the length of the text the answer is about (default: the whole
-        prompt); with the schema it sets the answer's token limit."""
-        self._call.tally, self._call.answers, self._call.prefix = Usage(), 0, None
+        prompt); with the schema it sets the answer's token limit.  ``what``: the request
+        in words ("the summary request"): an endpoint that answered HTTP 404 to it after
+        answering a chat request with this model and URL is said to have no route for it."""
+        self._call.tally, self._call.answers, self._call.prefix, self._call.what = Usage(), 0, None, what
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
@@ -497,12 +502,12 @@ class ModelClient:
                 usage,
             )
         message = _api_error_message(err, self.settings.timeout)
-        if isinstance(err, openai.NotFoundError) and self.chatted.is_set():
-            # The same model at the same URL answered earlier requests: neither is wrong,
-            # the server has no answer for this kind of request (a summary, a link request).
+        if isinstance(err, openai.NotFoundError) and self.chatted.is_set() and self._call.what:
+            # The same model at the same URL answered the articles' requests: neither is
+            # wrong, the server has no answer for this kind of request (a summary, links).
             message = (
-                "the endpoint has no route for this request (HTTP 404), although it answered earlier requests "
-                f"with the same --model and --base-url: {_detail(err)}"
+                f"the endpoint has no route for {self._call.what} (HTTP 404), although it answered the article "
+                f"requests with the same --model and --base-url: {_detail(err)}"
             )
         if self._local and isinstance(err, openai.APITimeoutError):
             message += "; not sent again while the local server may still be working on it"
