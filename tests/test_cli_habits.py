@@ -45,7 +45,9 @@ def test_m_is_short_for_model(no_model_env):
 
 
 def test_batch_submit_takes_m_too():
-    assert "-m" in " ".join(run("batch", "submit", "--help").stdout.split())
+    result = run("batch", "submit", SEEDS, "-m", "another-model", "--week", "nonsense")
+    assert result.exit_code == EXIT_ERROR
+    assert "No such option" not in result.stderr and "--week 'nonsense'" in result.stderr  # -m parsed, the window refused
 
 
 def test_brief_help_comes_in_panels():
