@@ -7,20 +7,22 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-import typer.main
 
-from summarize import pipeline
-from summarize.extract import batch
-from summarize.extract.article import DEFAULT_MAX_RETRIES
-from summarize.extract.batch_client import BatchError
-from summarize.extract.bounds import DEFAULT_MAX_OUTPUT_TOKENS
-from summarize.extract.cache import default_dir as default_cache_dir
-from summarize.extract.chunks import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
-from summarize.extract.llm import DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
-from summarize.sources.window import WindowError, make_window
+from summarize.defaults import (
+    DEFAULT_CHUNK_CHARS,
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRANSPORT_RETRIES,
+    MIN_CHUNK_CHARS,
+)
+
+if TYPE_CHECKING:  # imported by each command: `summarize --help` needs none of them
+    from summarize.extract import batch
 
 ONLINE_AFTERWARDS = (
     "The answers are checked as live ones are; what fails (an error line, an answer that does not pass "
@@ -38,11 +40,13 @@ batch_app = typer.Typer(
 )
 
 JOB_OWNED = (
-    "--model", "--mode", "--base-url", "--chunk-chars", "--max-retries", "--max-output-tokens", "--recursive", "-r",
+    "--model", "-m", "--mode", "--base-url", "--chunk-chars", "--max-retries", "--max-output-tokens", "--recursive", "-r",
     "--since", "--until", "--week", "--dated-only", "--cache-dir", "--no-cache", "--record", "--replay", "--offline",
     "--cassettes", "--dry-run",
 )
 """Flags of ``brief`` that the job fixed at submit: a different value would miss its answers."""
+BATCH = "summarize.batch"
+"""Where collect hands ``brief`` the batch its answers came from (in the click context's ``obj``)."""
 
 
 class Mode(str, Enum):
@@ -66,6 +70,8 @@ def _fail(message: object, code: int | None = None) -> typer.Exit:
 
 
 def _cache(cache_dir: Path | None) -> Path:
+    from summarize.extract.cache import default_dir as default_cache_dir
+
     return cache_dir or default_cache_dir(os.environ)
 
 
@@ -81,8 +87,8 @@ def _cache(cache_dir: Path | None) -> Path:
 def submit(
     folder: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html, .htm).", show_default=False)],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also read articles in sub-folders.")] = False,
-    model: Annotated[Optional[str], typer.Option(help="Model name at the endpoint [default: $SUMMARIZE_MODEL or gpt-4o-mini].")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint with a Batch API [default: $OPENAI_BASE_URL or OpenAI].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help=f"Model name at the endpoint [default: $SUMMARIZE_MODEL, else model in the config file, else {DEFAULT_MODEL}].")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint with a Batch API [default: $OPENAI_BASE_URL, else base_url in the config file, else OpenAI].")] = None,
     mode: Annotated[Optional[Mode], typer.Option(help="How the schema is requested, as for `summarize brief` [default: tools].")] = None,
     max_retries: Annotated[int, typer.Option(min=0, max=10, help="Reasks the online run allows (part of the cache key: collect's brief uses it).")] = DEFAULT_MAX_RETRIES,
     max_output_tokens: Annotated[int, typer.Option(min=64, help="Cap on one answer's max_tokens, as for `summarize brief`.")] = DEFAULT_MAX_OUTPUT_TOKENS,
@@ -95,7 +101,10 @@ def submit(
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the upload and the batch's creation.")] = DEFAULT_TIMEOUT,
     retries: Annotated[int, typer.Option(min=0, max=20, help="Retries of each call to the batch endpoints.")] = DEFAULT_TRANSPORT_RETRIES,
 ) -> None:
-    from summarize import cli
+    from summarize import cli, pipeline
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
+    from summarize.sources.window import WindowError, make_window
 
     try:
         window = make_window(since, until, week)
@@ -132,6 +141,8 @@ def submit(
 )
 def status(job_id: JobId = None, cache_dir: CacheDir = None, base_url: BaseUrl = None) -> None:
     from summarize import cli
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
 
     try:
         job = batch.find(_cache(cache_dir), job_id)
@@ -182,7 +193,11 @@ def collect(
     wait: Annotated[bool, typer.Option("--wait", help="Until the batch is finished, read its status every --poll-interval seconds.")] = False,
     poll_interval: Annotated[float, typer.Option(min=0.01, max=3600, help="Seconds between status reads with --wait.")] = 60.0,
 ) -> None:
+    import typer.main
+
     from summarize import cli
+    from summarize.extract import batch
+    from summarize.extract.batch_client import BatchError
 
     extra = list(ctx.args)
     if job_id is not None and job_id.startswith("-"):
@@ -193,7 +208,15 @@ def collect(
     err = cli._stderr()
     try:
         job = batch.find(_cache(cache_dir), job_id)
-        got = batch.collect(job, batch.endpoint_for(job, os.environ, base_url), wait=wait, poll_interval=poll_interval)
+        got = batch.collect(
+            job,
+            batch.endpoint_for(job, os.environ, base_url),
+            wait=wait,
+            poll_interval=poll_interval,
+            on_status=lambda state: err.print(
+                cli._shown(f"batch {job.batch_id}: {state.status}, {state.counted()}; reading its status again in {poll_interval:g} s")
+            ),
+        )
     except batch.NotFinished as problem:
         raise _fail(f"{problem}; run again later, or add --wait", cli.EXIT_PARTIAL) from None
     except (batch.JobError, BatchError) as problem:
@@ -209,7 +232,7 @@ def collect(
             "or `summarize brief` sends them online"
         )
     command = typer.main.get_command(cli.app).commands["brief"]  # type: ignore[attr-defined]
-    with command.make_context("summarize brief", [*_brief_args(job, base_url), *extra]) as brief_ctx:
+    with command.make_context("summarize brief", [*_brief_args(job, base_url), *extra], obj={BATCH: batch.used(got)}) as brief_ctx:
         command.invoke(brief_ctx)
 
 
@@ -222,8 +245,8 @@ def _report(got: batch.Collected, err) -> None:
         cli._shown(
             f"batch {got.job.batch_id}: {got.stored} answer(s) stored in the cache by this collect, "
             f"{len(got.online)} request(s) left for the online run{_odd_lines(got)}; the batch's answers used "
-            f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch, "
-            "not counted in the brief's usage)"
+            f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch; "
+            "the brief's usage line shows them apart from the online requests')"
         )
     )
     for path, why in got.online:

@@ -27,6 +27,7 @@ def fetch(
     sources: Annotated[
         list[str],
         typer.Argument(
+            metavar="SOURCES",
             help="Feed URLs (RSS, Atom, JSON Feed), article URLs, OPML files exported from a feed reader, or text files of URLs (one a line).",
             show_default=False,
         ),

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 ORPHAN_AGE = 3600.0
@@ -22,6 +23,15 @@ machine sharing the folder, or reused since)."""
 _TEMPORARY = re.compile(r"^\.(?P<of>.+?)\.(?:(?P<pid>\d+)|(?P<pid_of_random>\d+)\.[a-z0-9_]{8}|[a-z0-9_]{8})\.tmp$")
 """Our temporary names: with a pid, with a pid and mkstemp's random part, or (written by
 versions before the pid was in the name) with the random part alone."""
+
+
+def cache_dir(env: Mapping[str, str]) -> Path:
+    """The user's cache folder for summarize: ``$SUMMARIZE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/summarize``, else ``~/.cache/summarize``."""
+    if env.get("SUMMARIZE_CACHE_DIR"):
+        return Path(env["SUMMARIZE_CACHE_DIR"])
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "summarize"
 
 
 def _umask() -> int:

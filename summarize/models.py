@@ -513,6 +513,19 @@ class SinceLast(_Strict):
     )
 
 
+class BatchUse(_Strict):
+    """A batch whose answers a brief used, and what its lines spent (billed by the batch)."""
+
+    batch_id: str
+    requests: int = Field(description="Lines of the batch's output and error files.")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
 class Producer(_Strict):
     kind: Literal["live", "replay", "record"]
     model: str
@@ -554,7 +567,12 @@ class Brief(_Strict):
     failed: list[ExtractionFailure] = Field(description="Articles that could not be loaded or extracted, or were not processed.")
     skipped: list[SkippedFile] = Field(default_factory=list, description="Files of the folder that are not articles (an unsupported type): not read, not failures.")
     missing: list[StageProblem] = Field(default_factory=list, description="Stages after extraction that failed, and what the brief lacks because of them.")
+    unanswered: list[StageProblem] = Field(
+        default_factory=list,
+        description="What the model was asked for after the extraction and did not give (the summary, a story's links), and why.",
+    )
     usage: Usage
+    batch: BatchUse | None = Field(default=None, description="When the extraction's answers came from the Batch API: the batch and what it spent (not in usage).")
 
     def to_jsonable(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

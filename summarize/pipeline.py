@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from summarize import merge, redact, story_links, synthesize
+from summarize import config, merge, redact, story_links, synthesize
 from summarize.files import orphans_note
 from summarize.guard import Guard
 from summarize.extract import article as extract
@@ -37,9 +37,11 @@ from summarize.link import links as link
 from summarize.models import (
     Article,
     ArticleExtraction,
+    BatchUse,
     Brief,
     ExtractionFailure,
     Producer,
+    StageProblem,
     Usage,
     Window,
 )
@@ -58,8 +60,8 @@ REPLAY_BASE_URL = "http://recorded.invalid/v1"
 
 SETUP_HELP = (
     "Configure a model: set OPENAI_API_KEY for OpenAI, or pass --base-url (or set "
-    "OPENAI_BASE_URL) for a local OpenAI-compatible server: Ollama http://localhost:11434/v1, "
-    "vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1."
+    "OPENAI_BASE_URL, or base_url in the config file) for a local OpenAI-compatible server: Ollama "
+    "http://localhost:11434/v1, vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1."
 )
 
 
@@ -116,6 +118,9 @@ class Options:
     only with earlier briefs of the same desk."""
     concurrency: int = DEFAULT_CONCURRENCY
     """Live runs: articles extracted at once (a recording or a replay goes one at a time)."""
+    batch: BatchUse | None = None
+    """The batch whose stored answers this run uses (``summarize batch collect``): the brief
+    says its answers came from the Batch API, and what the batch spent."""
 
 
 @dataclass
@@ -131,6 +136,9 @@ class Progress:
     """What the run's requests have cost so far, told after each request."""
     info: Callable[[str], None] | None = None
     """Where the answers come from (a replay): told here when given, else as a notice."""
+    phase: Callable[[str], None] = lambda doing: None
+    """What the run is doing now, told as it starts each part: extracting the articles, the
+    links across articles, the summary, the comparison, the history."""
 
 
 @dataclass
@@ -170,11 +178,18 @@ class _Plan:
 
 
 def endpoint(options: Options, env: Mapping[str, str]) -> tuple[str | None, str | None, str, str]:
-    """The API key, base URL, mode and model a live run of ``options`` uses."""
+    """The API key, base URL, mode and model a live run of ``options`` uses: each from its
+    flag, else the environment, else the config file (:mod:`summarize.config`), else the
+    default.  Raises :class:`ConfigError` for a config file that cannot be used."""
     api_key = env.get("OPENAI_API_KEY") or None
     redact.keep_secret(api_key)  # never printed or written, even when an endpoint echoes it
-    base_url = options.base_url or env.get("OPENAI_BASE_URL") or None
-    return api_key, base_url, options.mode or "tools", options.model or env.get("SUMMARIZE_MODEL") or DEFAULT_MODEL
+    try:
+        kept = config.load(env)
+    except config.ConfigFileError as err:
+        raise ConfigError(str(err)) from err
+    base_url = options.base_url or env.get("OPENAI_BASE_URL") or kept.base_url or None
+    model = options.model or env.get("SUMMARIZE_MODEL") or kept.model or DEFAULT_MODEL
+    return api_key, base_url, options.mode or "tools", model
 
 
 def _plan(options: Options, articles: list[Article], env: Mapping[str, str], progress: Progress) -> _Plan:
@@ -333,6 +348,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         else:
             progress.notice(message)
 
+    progress.phase(f"extracting {len(loaded.articles)} article(s)")
     budget = extract.TokenBudget(options.max_tokens)
     store = _cache(options, plan)
     if store is not None:
@@ -357,6 +373,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     def one(index: int, article: Article) -> tuple[ArticleExtraction | None, ExtractionFailure | None, Usage]:
         kept = _from_cache(article, plan, options, store)
         if kept is not None:
+            plan.client_for(article).chatted.set()  # this model at this endpoint answered these requests before
             progress.cached(index, total, article)
             return kept, None, Usage()
         if workers <= 1:
@@ -421,6 +438,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
 
     texts = {a.id: a.text for a in loaded.articles}
     clock.lap("extraction (with the story links started meanwhile)")
+    progress.phase("linking items across articles")
     answered = linker.results() if options.link_model else {}
     clock.lap("story links still under way after the extraction")
     brief = _merged(extractions, failures, plan.producer, usage, texts, chosen.window, guard, decided)
@@ -440,10 +458,11 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         clock.lap("links applied, stories ranked")
     if options.summary and extractions:
         if halted:
-            _say(notices, progress, f"no summary: {halted}")
+            brief = _no_summary(brief, halted, notices, progress)
         elif nothing_verified(brief):
-            _say(notices, progress, "no summary: no item of any article passed its checks, so there is nothing to summarise")
+            brief = _no_summary(brief, "no item of any article passed its checks, so there is nothing to summarise", notices, progress)
         else:
+            progress.phase("writing the summary")
             plain = brief
             brief = guard.run(
                 "summary", "the summary",
@@ -454,6 +473,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
         brief = brief.model_copy(update={"history_note": history_problem})
 
     def compared(earlier: Brief, now: Brief, label: str) -> Brief:
+        progress.phase("comparing with the last brief")
         return guard.run(
             "comparison", "the comparison with the last brief",
             lambda: now.model_copy(update={"since_last": changes.compare(earlier, now, label)}),
@@ -474,7 +494,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
             _say(notices, progress, message)
     elif previous is not None:
         brief = compared(previous[1], brief, previous[0])
-    brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped)})
+    brief = brief.model_copy(update={"missing": list(guard.problems), "skipped": list(loaded.skipped), "batch": options.batch})
     clock.lap("summary, comparison, history")
     return RunResult(brief=brief, notices=notices, texts=texts)
 
@@ -707,25 +727,22 @@ def _with_summary(
     progress: Progress,
     notices: list[str],
 ) -> Brief:
-    """The brief with its cited summary, or as it was (with a notice saying why)."""
-    def skip(message: str):
-        _say(notices, progress, message)
-        return brief
-
+    """The brief with its cited summary, or without one saying why (in the brief, as
+    :attr:`Brief.unanswered`, and as a notice)."""
     if budget.spent:
-        return skip("no summary: the token budget is spent")
+        return _no_summary(brief, "the token budget is spent", notices, progress)
     ids = [a.id for a in brief.articles]
     path = plan.summary_cassette(ids)
     if plan.producer.kind == "replay" and not (path and path.is_file()):
-        return skip("no summary: no recorded summary for these articles (replay)")
+        return _no_summary(brief, "no recorded summary for these articles (replay)", notices, progress)
     client = plan.client_for(next(a for a in articles if a.id == ids[0]))
     try:
         summary = _recorded(plan, path, lambda: synthesize.summarize_brief(brief, client, options.max_retries))
     except ModelError as err:
-        brief = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
-        return skip(f"no summary: {redact.text(str(err))}")
+        spent = brief.model_copy(update={"usage": brief.usage.add(err.usage)})
+        return _no_summary(spent, redact.text(str(err)), notices, progress)
     except recording.BadRecording as err:
-        return skip(f"no summary: {err}")
+        return _no_summary(brief, str(err), notices, progress)
     return synthesize.with_headlines(brief.model_copy(update={"summary": summary, "usage": brief.usage.add(summary.usage)}))
 
 
@@ -770,6 +787,17 @@ def _link_story(
         return by_rule(str(err))
 
 
+def _no_summary(brief: Brief, why: str, notices: list[str], progress: Progress) -> Brief:
+    """The brief without the summary it asked for, saying why (in its header and as a notice)."""
+    _say(notices, progress, f"no summary: {why}")
+    return _unanswered(brief, "summary", "the summary", why)
+
+
+def _unanswered(brief: Brief, stage: str, what: str, why: str) -> Brief:
+    problem = StageProblem(stage=stage, missing=what, reason=why)
+    return brief.model_copy(update={"unanswered": [*brief.unanswered, problem]})
+
+
 def _with_links(
     brief: Brief, answered: dict[str, story_links.Linked], options: Options, progress: Progress, notices: list[str]
 ) -> Brief:
@@ -786,6 +814,7 @@ def _with_links(
     reasons = [a.result.info.reason for a in answered.values() if a.result.info.made_by == "rule"]
     for reason in dict.fromkeys(reasons):
         _say(notices, progress, f"links by rule: {redact.text(reason)}")
+        linked = _unanswered(linked, "links", "the model's links across articles (links by rule are shown)", redact.text(reason))
     return linked
 
 

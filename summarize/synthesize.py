@@ -126,7 +126,11 @@ def summarize_brief(brief: Brief, client: ModelClient, max_retries: int = 2) -> 
         return bool(cites) and all(c in known for c in cites) and not support.unsupported(text, [t for c in cites for t in known[c]])
 
     answer = client.structured(
-        prompt.messages, SummaryDraft, context={"check": _validator(known, stories, items)}, max_retries=max_retries
+        prompt.messages,
+        SummaryDraft,
+        context={"check": _validator(known, stories, items)},
+        max_retries=max_retries,
+        what="the summary request",
     )
     kept = [
         SummarySentence(text=s.text, cites=list(dict.fromkeys(s.cites)))

@@ -45,9 +45,10 @@ SEED_002 = "42f8f2734c696a33"
 
 @pytest.fixture(autouse=True)
 def private_cache(monkeypatch, tmp_path):
-    """Every test gets its own extraction cache and history, never the user's."""
+    """Every test gets its own extraction cache, history and config file (none), never the user's."""
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SUMMARIZE_HISTORY", str(tmp_path / "history.sqlite"))
+    monkeypatch.setenv("SUMMARIZE_CONFIG", str(tmp_path / "config.toml"))
 
 
 @pytest.fixture

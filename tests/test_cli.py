@@ -29,9 +29,9 @@ def test_brief_of_the_seeds_replays_the_recordings(no_model_env):
     assert re.search(r"\*\*Volodymyr Zelensky\*\* .*Zelensky \[#1\]", out)
     assert re.search(r"\*\*Kim Jong Un\*\* .*Kim Jong-un \[#1, #2\]", out)
     # figures with their sources
-    assert re.search(r"\| 8,000 \| troops \| .* \| United States \|.*\[#2\]", out)
-    assert re.search(r"\| 1,200,000 \| soldiers \| .* \| New York Times \|", out)
-    assert re.search(r"\| 1,500,000 \| shells \|", out)
+    assert re.search(r"\| 8,000 troops \| .* \| United States \|.*\[#2\]", out)
+    assert re.search(r"\| 1.2 million soldiers \| .* \| New York Times \|", out)
+    assert re.search(r"\| 1.5 million shells \|", out)
     # claims and stances, and usage
     assert "We have not yet seen these troops deploy in combat against Ukrainian forces" in out
     assert re.search(r"\| Choe Son Hui|\| North Korea \| support \| Russia \|", out)

@@ -90,4 +90,4 @@ def test_the_progress_lines_name_each_article_not_processed(monkeypatch):
         )
     lines = result.stderr.splitlines()
     second = next(i for i, line in enumerate(lines) if line.startswith("[2/2] "))
-    assert "002_667753ba445d650f.txt" in lines[second] and "not processed: the run stopped after" in lines[second + 1]
+    assert "002_667753ba445d650f.txt: not processed: the run stopped after" in lines[second]  # one line per article

@@ -280,7 +280,7 @@ def test_the_cli_brief_lists_each_faulted_article_correctly(tmp_path, monkeypatc
         assert fine not in failed
     unverified = out[out.index("## Unverified") : out.index("## Failed articles")]
     assert unverified.count("- figure: 10000 homes") == 1 and "value 10000 is not what its quote states (1,000)" in unverified
-    assert "| 1,014 | homes |" in out  # d's other figures are verified
+    assert "| 1,014 homes |" in out  # d's other figures are verified
     assert "5 reask(s)" in out  # d: 2 for its extraction, 2 for its gleaning; e: 1
     assert "[1/6]" in result.stderr and "failed: the model refused" in result.stderr
 

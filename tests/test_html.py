@@ -256,7 +256,7 @@ def test_weekly_page_has_the_window_stories_and_what_changed(tmp_path):
     order = [s.get("id") for s in doc.iter("section")][:5]
     assert order == ["this-week", "since-last", "story-ST1", "story-ST2", "appendix"]
     changes = doc.get_element_by_id("since-last").text_content()
-    assert "2.1bn GBP" in changes and "2.4bn GBP" in changes and "The Ledger, 2024-11-05" in changes
+    assert "£2.1bn" in changes and "£2.4bn" in changes and "The Ledger, 2024-11-05" in changes
     _links_land(doc, page_data(doc))
 
 

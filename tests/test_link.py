@@ -240,7 +240,7 @@ class _Answers:
     def __init__(self, draft):
         self.draft = draft
 
-    def structured(self, messages, model, context=None, max_retries=2):
+    def structured(self, messages, model, context=None, max_retries=2, **kwargs):
         from types import SimpleNamespace
 
         from summarize.models import Usage

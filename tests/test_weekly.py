@@ -185,7 +185,7 @@ def test_since_the_last_brief_over_two_consecutive_weeks(server, tmp_path):
     md = brief(server, "--week", "2024-W45", "--history", store).stdout
     section = md[md.index("## Since the last brief") :].split("\n## ")[0]
     assert "- New: **Greens take control of Westmere council**" in section
-    assert "- Moved: Harbour Bank's offer for Northgate Building Society: 2.1bn GBP (“Harbour Bank has made a £2.1bn offer" in section
+    assert "- Moved: Harbour Bank's offer for Northgate Building Society: £2.1bn (“Harbour Bank has made a £2.1bn offer" in section
     assert "- Quiet: Rovers sign striker Tom Okafor for £18m" in section
 
     listed = runner.invoke(app, ["history", "--history", str(store)])

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from summarize.defaults import DEFAULT_MAX_RETRIES
 from summarize.extract import bounds, chunks, passages, pool
 from summarize.extract.llm import OTHER_MODES, ModelClient, ModelError, TruncatedAnswer
 from summarize.extract.prompting import (
@@ -46,7 +47,6 @@ from summarize.models import (
 )
 from summarize.verify import checks, ground, numbers, timeline
 
-DEFAULT_MAX_RETRIES = 2
 _GROUNDED = {"actors": Actor, "claims": Claim, "figures": Figure, "stances": Stance}
 I = TypeVar("I")
 

@@ -40,7 +40,7 @@ from summarize.extract.chunks import MIN_CHUNK_CHARS
 from summarize.extract.llm import Mode, ModelError, ModelSettings
 from summarize.extract.prompting import template_version
 from summarize.files import orphans_note, write_atomically
-from summarize.models import Article
+from summarize.models import Article, BatchUse
 from summarize.sources.window import make_window
 
 CUSTOM_ID_LIMIT = 64
@@ -345,10 +345,17 @@ class Collected:
     """``file:line`` of the lines that are not a JSON object with a custom_id."""
     cleaned: str | None = None
     """What was said of the temporary files an interrupted collect left in the job's folder."""
+    lines: int = 0
+    """Lines of the batch's output and error files (answers and errors)."""
 
     @property
     def ended(self) -> bool:
         return self.state.status in ENDED
+
+
+def used(got: Collected) -> BatchUse:
+    """What a brief says of the batch it was made from."""
+    return BatchUse(batch_id=got.job.batch_id, requests=got.lines, prompt_tokens=got.prompt_tokens, completion_tokens=got.completion_tokens)
 
 
 def collect(
@@ -357,11 +364,14 @@ def collect(
     wait: bool = False,
     poll_interval: float = 60.0,
     sleep: Callable[[float], None] = time.sleep,
+    on_status: Callable[[BatchState], None] = lambda state: None,
 ) -> Collected:
     """Raises :class:`NotFinished` while the batch runs (unless ``wait``), :class:`JobError`
-    when it failed; an expired or cancelled batch's answers are collected (``ended``)."""
+    when it failed; an expired or cancelled batch's answers are collected (``ended``).
+    With ``wait``, ``on_status`` is told each status read while the batch runs."""
     state = status(job, client)
     while state.running and wait:
+        on_status(state)
         sleep(poll_interval)
         state = status(job, client)
     if state.running:
@@ -393,7 +403,10 @@ def _take_all(job: Job, state: BatchState) -> Collected:
     settings = ModelSettings(model=job.model, mode=job.mode, base_url=None, api_key="batch", max_output_tokens=job.max_output_tokens)
     requests: dict[str, list[extract.PartRequest]] = {}
     """Each article's first requests, made when its first line is taken."""
-    out = Collected(job, state, prompt_tokens=found.prompt_tokens, completion_tokens=found.completion_tokens)
+    out = Collected(
+        job, state, prompt_tokens=found.prompt_tokens, completion_tokens=found.completion_tokens,
+        lines=len(found.lines) + len(found.bad),
+    )
     out.unknown, out.duplicated, out.unreadable = found.unknown, found.duplicated, found.unreadable
     with open(folder / "collected.jsonl", "a", encoding="utf-8") as log:
         for cid, where in job.lines.items():

@@ -23,11 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx2
-import openai
-
+from summarize import lazy
 from summarize.extract.llm import ModelClient, ModelError, ModelSettings, _api_error_message
 from summarize.files import temporary_beside
+
+httpx2 = lazy.Module("httpx2")
+openai = lazy.Module("openai")
+"""Imported on first use: ``summarize --help`` never needs them."""
 
 ENDPOINT = "/v1/chat/completions"
 COMPLETION_WINDOW = "24h"

@@ -26,12 +26,12 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from summarize.defaults import DEFAULT_MAX_OUTPUT_TOKENS
+
 CHARS_PER_TOKEN = 4
 """English prose averages about four characters per token."""
 ANSWER_PER_SOURCE_TOKEN = 4
 """An extraction quotes its text, often more than once, with keys and names around each quote."""
-DEFAULT_MAX_OUTPUT_TOKENS = 8_192
-"""Cap on one answer: within the output limit of current hosted models; see README for local ones."""
 MIN_OUTPUT_TOKENS = 256
 
 

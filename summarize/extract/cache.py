@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from summarize.extract.llm import Answer
 from summarize.extract.prompting import template_hash
-from summarize.files import write_atomically
+from summarize.files import cache_dir, write_atomically
 from summarize.models import Usage
 from summarize.optional_writes import OptionalWrites
 
@@ -40,10 +40,7 @@ class Miss(Exception):
 
 
 def default_dir(env: Mapping[str, str]) -> Path:
-    if env.get("SUMMARIZE_CACHE_DIR"):
-        return Path(env["SUMMARIZE_CACHE_DIR"])
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
-    return base / "summarize"
+    return cache_dir(env)
 
 
 def _digest(data: object) -> str:

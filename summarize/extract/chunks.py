@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DEFAULT_CHUNK_CHARS = 24_000
-"""About 6,000 tokens of English: fits every chat model's context with room for the answer."""
-MIN_CHUNK_CHARS = 1_000
+from summarize.defaults import DEFAULT_CHUNK_CHARS, MIN_CHUNK_CHARS
+
 
 _BOUNDARY = re.compile(r"\n\s*\n|\n|(?:(?<=[.!?…])|(?<=[.!?…][”\"’')\]]))\s+")
 

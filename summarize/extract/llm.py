@@ -52,26 +52,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-import instructor
-import openai
-from instructor.core import Instructor, InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from summarize import models, redact
+from summarize import lazy, models, redact
+from summarize.defaults import DEFAULT_MODEL, DEFAULT_TIMEOUT, DEFAULT_TRANSPORT_RETRIES
 from summarize.extract import bounds, screen
 from summarize.extract.endpoint import is_local
 from summarize.models import Usage
 
+# Imported on first use: ``summarize --help`` and a dry run never need them (about 1 s).
+openai = lazy.Module("openai")
+instructor = lazy.Module("instructor")
+instructor_core = lazy.Module("instructor.core")
+tenacity = lazy.Module("tenacity")
+
 Mode = Literal["tools", "json_schema", "md_json"]
-MODES: dict[str, instructor.Mode] = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
-DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_TRANSPORT_RETRIES = 4
+MODES: dict[str, str] = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "md_json": "MD_JSON"}
+"""Each ``--mode`` and the name of its ``instructor.Mode``."""
 RETRYABLE_STATUS = {408, 409, 429}  # and every 5xx
 OTHER_MODES = {"tools": "json_schema or md_json", "json_schema": "md_json or tools", "md_json": "tools or json_schema"}
 _MODE_FEATURES = {
@@ -213,6 +210,8 @@ class _Call(threading.local):
         self.answers = 0
         self.prefix: int | None = None
         """How many messages the call's first request had: the part every reask keeps."""
+        self.what: str | None = None
+        """What the call asks for, when a 404 should name it ("the summary request")."""
 
 
 class ModelClient:
@@ -224,8 +223,8 @@ class ModelClient:
         self._raw = openai.OpenAI(
             api_key=settings.api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0, http_client=http
         )
-        mode = MODES[settings.mode]
-        self._client = Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
+        mode = getattr(instructor.Mode, MODES[settings.mode])
+        self._client = instructor_core.Instructor(client=self._raw, create=instructor.patch(create=self._send, mode=mode), mode=mode)
         self._call = _Call()
         self._pause = _Pause(settings.sleep)
         self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
@@ -237,15 +236,17 @@ class ModelClient:
         """The endpoint has answered (any HTTP status)."""
         self.answered = threading.Event()
         """The endpoint has answered a request with success: a key it accepts, a model it serves."""
+        self.chatted = threading.Event()
+        """A chat request had a readable answer: the model and the URL are right."""
 
     # ------------------------------------------------------------------ transport
 
     def _send(self, *args: Any, **kwargs: Any) -> Any:
         kwargs = self._only_last_reask(kwargs)
-        retrying = Retrying(
-            stop=stop_after_attempt(self.settings.transport_retries + 1),
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.settings.transport_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(self._retryable),
+            retry=tenacity.retry_if_exception(self._retryable),
             sleep=self.settings.sleep,
             before_sleep=self._count_retry,
             reraise=True,
@@ -344,6 +345,7 @@ class ModelClient:
             self._report(Usage(requests=1))
             raise
         self.answered.set()
+        self.chatted.set()
         self._call.answers += 1
         usage = getattr(response, "usage", None)
         prompt, completion = int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
@@ -370,7 +372,7 @@ class ModelClient:
         if self.settings.on_request:
             self.settings.on_request(cost)
 
-    def _count_retry(self, state: RetryCallState) -> None:
+    def _count_retry(self, state: tenacity.RetryCallState) -> None:
         self._call.tally.transport_retries += 1
         if self.settings.on_retry and state.outcome is not None and state.next_action is not None:
             why = _api_error_message(state.outcome.exception(), self.settings.timeout)
@@ -393,7 +395,7 @@ class ModelClient:
         mode = self.settings.mode
         return detail if _MODE_FEATURES[mode].search(detail) and _REJECTED.search(detail) else None
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         told = _retry_after(exc)
         if told is not None:
@@ -428,17 +430,20 @@ class ModelClient:
         context: dict[str, Any],
         max_retries: int,
         source_chars: int | None = None,
+        what: str | None = None,
     ) -> Answer:
         """Ask for ``response_model``; reask up to ``max_retries`` times on validation errors.
 
         ``source_chars``: the length of the text the answer is about (default: the whole
-        prompt); with the schema it sets the answer's token limit."""
-        self._call.tally, self._call.answers, self._call.prefix = Usage(), 0, None
+        prompt); with the schema it sets the answer's token limit.  ``what``: the request
+        in words ("the summary request"): an endpoint that answered HTTP 404 to it after
+        answering a chat request with this model and URL is said to have no route for it."""
+        self._call.tally, self._call.answers, self._call.prefix, self._call.what = Usage(), 0, None, what
         if source_chars is None:
             source_chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
             value = self._ask(messages, response_model, context, max_retries, source_chars)
-        except InstructorRetryException as err:
+        except instructor_core.InstructorRetryException as err:
             cause = err.__cause__
             if isinstance(cause, (_Truncated, _Refused, openai.APIError)) or err.last_completion is None:
                 raise self._error(cause or err) from err
@@ -454,7 +459,7 @@ class ModelClient:
                     self._usage(),
                 ) from parse_err
             return Answer(value, attempts, self._usage())
-        except (openai.APIError, InstructorError, _Truncated, _Refused) as err:
+        except (openai.APIError, instructor_core.InstructorError, _Truncated, _Refused) as err:
             raise self._error(err) from err
         return Answer(value, self._call.answers, self._usage())
 
@@ -497,6 +502,13 @@ class ModelClient:
                 usage,
             )
         message = _api_error_message(err, self.settings.timeout)
+        if isinstance(err, openai.NotFoundError) and self.chatted.is_set() and self._call.what:
+            # The same model at the same URL answered the articles' requests: neither is
+            # wrong, the server has no answer for this kind of request (a summary, links).
+            message = (
+                f"the endpoint has no route for {self._call.what} (HTTP 404), although it answered the article "
+                f"requests with the same --model and --base-url: {_detail(err)}"
+            )
         if self._local and isinstance(err, openai.APITimeoutError):
             message += "; not sent again while the local server may still be working on it"
         if usage.transport_retries:

@@ -22,12 +22,11 @@ from contextlib import contextmanager
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
+from summarize.defaults import DEFAULT_CONCURRENCY
 from summarize.extract.llm import KeyRefused
 
 T = TypeVar("T")
 I = TypeVar("I")
-
-DEFAULT_CONCURRENCY = 8
 
 UNREACHABLE_AFTER = 3
 """Articles in a row whose requests could not connect (after their transport retries)

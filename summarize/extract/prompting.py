@@ -109,11 +109,10 @@ def gleaning_prompt(article: Article, missing: list[str], passages: str | None =
 
 def summary_prompt(brief, sentences: int = 6) -> Prompt:
     """Ask for a cited executive summary of a merged brief."""
-    from summarize.render.base import (
-        format_value,  # the brief's own way of writing a figure
-    )
+    from summarize.lang.units import quantity  # the brief's own way of writing a figure
 
     names = {a.id: a.name for a in brief.actors}
+    language = {a.id: a.language for a in brief.articles}
     return render(
         "summary.j2",
         brief=brief,
@@ -122,7 +121,7 @@ def summary_prompt(brief, sentences: int = 6) -> Prompt:
         speaker=lambda c: names.get(c.speaker_id or "", c.speaker),
         source=lambda f: names.get(f.source_id or "", f.source),
         holder=lambda s: names.get(s.holder_id or "", s.holder),
-        value=format_value,
+        value=lambda f: quantity(f.value, f.unit, f.bound, language.get(f.evidence.article_id, "en")),
     )
 
 

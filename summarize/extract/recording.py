@@ -20,12 +20,9 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
-
-import vcr
-from vcr.persisters.filesystem import FilesystemPersister
-from vcr.serializers import yamlserializer
 
 from summarize import redact
 from summarize.extract.llm import MODES
@@ -57,13 +54,17 @@ def _scrub_response(response):
     return response
 
 
-_VCR = vcr.VCR(
-    serializer="yaml",
-    match_on=["method", "path", "body"],
-    before_record_request=_scrub_request,
-    before_record_response=_scrub_response,
-    decode_compressed_response=True,
-)
+@lru_cache(maxsize=1)
+def _vcr():
+    import vcr  # imported here: only a recording or a replay needs it
+
+    return vcr.VCR(
+        serializer="yaml",
+        match_on=["method", "path", "body"],
+        before_record_request=_scrub_request,
+        before_record_response=_scrub_response,
+        decode_compressed_response=True,
+    )
 
 
 class BadRecording(Exception):
@@ -72,6 +73,9 @@ class BadRecording(Exception):
 
 def check_cassette(path: Path) -> None:
     """Raise :class:`BadRecording` unless ``path`` is a cassette vcrpy can replay."""
+    from vcr.persisters.filesystem import FilesystemPersister
+    from vcr.serializers import yamlserializer
+
     try:
         FilesystemPersister.load_cassette(str(path), yamlserializer)
     except Exception as err:  # a YAML error, an unknown tag, a wrong structure: all the same to the user
@@ -92,7 +96,7 @@ def cassette(path: Path, record: bool, writes: OptionalWrites | None = None) -> 
     read-only disk) is said once through ``writes``; the answers are kept all the same."""
     if not record:
         check_cassette(path)
-        with _VCR.use_cassette(str(path), record_mode="none", allow_playback_repeats=False):
+        with _vcr().use_cassette(str(path), record_mode="none", allow_playback_repeats=False):
             yield
         return
     writes = writes or OptionalWrites()
@@ -109,7 +113,7 @@ def cassette(path: Path, record: bool, writes: OptionalWrites | None = None) -> 
         return
     answered = False
     try:
-        with _VCR.use_cassette(str(tmp), record_mode="all", allow_playback_repeats=False):
+        with _vcr().use_cassette(str(tmp), record_mode="all", allow_playback_repeats=False):
             yield
             answered = True
     except OSError as err:

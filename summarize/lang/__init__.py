@@ -2,7 +2,8 @@
 
 A file holds only what a language needs to read news text in general: stopwords and
 negation words, honorifics and titles, number words and scales, month and weekday names, the words
-for "percent" and for currencies, words that mark the future tense, whether the language writes a decimal comma (and which
+for "percent" and for currencies, how a plural word is written in the singular ("decades"
+→ "decade": suffix rules, irregular and unchanged words), words that mark the future tense, whether the language writes a decimal comma (and which
 signs group thousands), the keys of an article's header lines ("Titre:", "Datum:") and the
 words that open a byline ("By", "Par", "Von", "Por").  No
 topic vocabulary: the code must hold on any story.  Words are always matched on word
@@ -53,6 +54,10 @@ class Language:
     "mass") → the word's size in the class's base unit ("weeks" → 604800 seconds).  Words of
     one class are one kind of quantity; only exact conversions are listed (a month is no
     whole number of days, so months and years are a class of their own)."""
+    plurals: dict
+    """How a plural word is written in the singular: ``irregular`` (plural → singular),
+    ``unchanged`` words, ``suffixes`` ([plural ending, singular ending], first match wins)
+    and ``keep_endings`` (words ending so are singular already)."""
 
 
 @lru_cache(maxsize=None)
@@ -80,6 +85,7 @@ def load(code: str = DEFAULT) -> Language:
         date_joiners=tuple(data.get("date_joiners", [])),
         thousands=tuple(data.get("thousands", [".", " "] if data["decimal_comma"] else [","])),
         unit_classes={name: {fold(w): float(size) for w, size in words.items()} for name, words in data.get("unit_classes", {}).items()},
+        plurals=data.get("plurals", {}),
     )
 
 

@@ -331,7 +331,9 @@ def _parts(items: StoryItems, limit: int) -> list[StoryItems]:
 def _ask(items: StoryItems, client: ModelClient, hint_lines: list[str], max_retries: int):
     """The model's answer with every invalid link dropped, how many links it proposed, and the usage."""
     prompt = link_prompt([a.id for a in items.articles], _item_json(items), hint_lines)
-    answer = client.structured(prompt.messages, LinkDraft, context={"check": _validator(items)}, max_retries=max_retries)
+    answer = client.structured(
+        prompt.messages, LinkDraft, context={"check": _validator(items)}, max_retries=max_retries, what="the link request"
+    )
     return _valid_only(answer.value, items), _count(answer.value), answer.usage
 
 

@@ -13,9 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from summarize import lang
+from summarize.link import tfidf
 from summarize.link.names import vocabulary, words
 
 _MAX_SHARED_BY = 200
@@ -38,10 +37,6 @@ def content_words(text: str, language: str = lang.DEFAULT) -> tuple[str, ...]:
     return tuple(_stem(w) for w in words(text.replace("n't", " not")) if w not in stop and len(w) > 1 and not w.isdigit())
 
 
-def _as_given(terms: tuple[str, ...]) -> tuple[str, ...]:
-    return terms
-
-
 class Vectors:
     """TF-IDF vectors of some texts (fitted on those texts), as sparse dicts; ``languages``:
     the code of each text's language (its article's), English when not given."""
@@ -53,12 +48,7 @@ class Vectors:
         self.rows: list[dict[str, float]] = [{} for _ in texts]
         if not any(self.terms):
             return
-        vectorizer = TfidfVectorizer(analyzer=_as_given, sublinear_tf=True)
-        matrix = vectorizer.fit_transform(found).tocsr()
-        names = vectorizer.get_feature_names_out()[matrix.indices].tolist()
-        weights, bounds = matrix.data.tolist(), matrix.indptr.tolist()
-        for i in range(matrix.shape[0]):
-            self.rows[i] = dict(zip(names[bounds[i] : bounds[i + 1]], weights[bounds[i] : bounds[i + 1]]))
+        self.rows = tfidf.rows(found, sublinear=True)
 
     def cosine(self, i: int, j: int) -> float:
         a, b = self.rows[i], self.rows[j]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from summarize.link.quantity import unit_class
 from summarize.models import ArcFigure, ArcWeek, StoryArc
-from summarize.render.keypoint import amount
+from summarize.lang import units
 
 WIDTH, HEIGHT, PAD = 320, 90, 14
 """The chart's box and inner margin, in SVG user units."""
@@ -23,7 +23,7 @@ def _flat(text: str) -> str:
 
 
 def _value(point) -> str:
-    return f"{amount(point.value, point.bound)} {_flat(point.unit)}"
+    return units.quantity(point.value, _flat(point.unit), point.bound)
 
 
 def arc_table(arc: StoryArc) -> str:

@@ -9,21 +9,15 @@ from __future__ import annotations
 import json
 import re
 
-from summarize.models import Brief, Evidence, Figure, Story
+from summarize import lang
+from summarize.defaults import DEFAULT_TOP
+from summarize.lang import units
+from summarize.models import Brief, Evidence, StageProblem, Story
 from summarize.render import escape
 
-BOUND_WORDS = {
-    "exact": "",
-    "approximate": "about ",
-    "more_than": "more than ",
-    "less_than": "less than ",
-    "at_least": "at least ",
-    "at_most": "at most ",
-}
+BOUND_WORDS = units.BOUND_WORDS
 
 
-DEFAULT_TOP = 10
-"""Stories that get a section of their own above the appendix (``--top``)."""
 
 
 def leading(brief: Brief, top: int = DEFAULT_TOP) -> tuple[list[Story], list[Story]]:
@@ -58,10 +52,10 @@ def to_json(brief: Brief) -> str:
     return json.dumps(brief.to_jsonable(), indent=2, ensure_ascii=False) + "\n"
 
 
-def format_value(figure: Figure) -> str:
-    value = figure.value
-    number = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{BOUND_WORDS[figure.bound]}{number}"
+def quantity(figure, language: str = lang.DEFAULT) -> str:
+    """A figure's value with its unit as people write it ("£2.4bn", "1 decade", "5%"):
+    :func:`summarize.lang.units.quantity`; ``language``: its article's."""
+    return units.quantity(figure.value, figure.unit, figure.bound, language)
 
 
 def cell(text: str | None) -> str:
@@ -77,7 +71,35 @@ def provenance(brief: Brief) -> str:
         return f"Replayed from recordings, not a live model: {cell(p.recordings)}. Recorded with {what}."
     if p.kind == "record":
         return f"Live answers from {cell(p.endpoint)}, recorded to {cell(p.recordings)}; {what}."
+    if brief.batch is not None:
+        return f"{cell(batch_answers(brief))}; {what}. Generated {brief.generated_at}."
     return f"Live answers from {cell(p.endpoint)}; {what}. Generated {brief.generated_at}."
+
+
+def batch_answers(brief: Brief) -> str:
+    """Where a brief made from a batch got its answers (plain text: each renderer escapes it)."""
+    b, host = brief.batch, brief.producer.endpoint or "the endpoint"
+    return (
+        f"Answers from the Batch API (batch {b.batch_id} at {host}); what the batch did not answer well, "  # type: ignore[union-attr]
+        f"and the requests that follow a first answer (gleaning, links, the summary), live from {host}"
+    )
+
+
+def batch_usage(brief: Brief) -> str:
+    """What the brief's batch spent, for the usage line ("" without a batch)."""
+    b = brief.batch
+    if b is None:
+        return ""
+    return (
+        f" The Batch API (batch {b.batch_id}): {b.requests} request(s), {b.prompt_tokens:,} prompt + "
+        f"{b.completion_tokens:,} completion = {b.total_tokens:,} tokens, billed by the batch (not in the count above)."
+    )
+
+
+def lacking(brief: Brief) -> list[StageProblem]:
+    """What the brief lacks, and why: a stage that failed, or an answer the model did not
+    give (the summary, the model's links)."""
+    return [*brief.missing, *brief.unanswered]
 
 
 FUZZY_MARK = " (fuzzy match)"

@@ -31,10 +31,10 @@ from markupsafe import Markup
 
 from summarize.models import Brief, Story, StoryArc
 from summarize.render.arc import HEIGHT, WIDTH, chart
-from summarize.render.base import DEFAULT_TOP, format_value, leading
+from summarize.render.base import DEFAULT_TOP, batch_answers, batch_usage, lacking, leading, quantity
 from summarize.render.html_appendix import STANCE_WORDS, Lines, parts
 from summarize.render.html_data import evidence_data, items
-from summarize.render.keypoint import amount, key_point
+from summarize.render.keypoint import key_point
 from summarize.resources import data_dir
 
 _ASSETS = ("brief.css", "brief.js")
@@ -181,8 +181,11 @@ def _page(brief: Brief, texts: Mapping[str, str], top: int) -> str:
         unverified_ids=unverified_ids,
         dated=dated,
         name=look.name,
-        value=format_value,
-        amount=amount,
+        value=look.quantity,
+        quantity=quantity,
+        lacking=lacking(brief),
+        batch_answers=batch_answers(brief) if brief.batch else "",
+        batch_usage=batch_usage(brief),
         claim=look.claim,
         group_values=look.group_values,
         stories=[story_parts(look, st) for st in lead],

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from summarize.link.reconcile import trend
 from summarize.models import Brief, FigureGroup
 from summarize.render import caps
-from summarize.render.base import format_value, relabel
+from summarize.render.base import relabel
 from summarize.render.keypoint import VERDICT_WORDS, Lookups
 
 STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "neutral on", "mixed": "mixed on"}
@@ -67,7 +67,7 @@ class Lines(Lookups):
         out: list = []
         for n, f in enumerate(members):
             when = self.date_of(f.evidence.article_id)
-            out += [["a", format_value(f), f"item-{f.id}"], f" {f.unit} ({self.name(f.source_id, f.source)}, {when or 'undated'})"]
+            out += [["a", self.quantity(f), f"item-{f.id}"], f" ({self.name(f.source_id, f.source)}, {when or 'undated'})"]
             if n < len(members) - 1:
                 out.append(" → " if verdict == "changed" else "; ")
         return out + [" — ", [_VERDICT_CODES.get(verdict, "tag"), VERDICT_WORDS[verdict]]]
@@ -155,8 +155,8 @@ def _claims(lines: Lines) -> list[dict]:
 
 
 def _figure(lines: Lines, f) -> dict:
-    text = f" {f.unit} — {f.counts} · {lines.name(f.source_id, f.source)}" + (f" · {f.applies_to}" if f.applies_to else "")
-    return {"i": f.id, "l": [["id", f.id], " ", ["v", format_value(f)], text], "e": f.id}
+    text = f" — {f.counts} · {lines.name(f.source_id, f.source)}" + (f" · {f.applies_to}" if f.applies_to else "")
+    return {"i": f.id, "l": [["id", f.id], " ", ["v", lines.quantity(f)], text], "e": f.id}
 
 
 def _more_figures(lines: Lines) -> list[dict]:

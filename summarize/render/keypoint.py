@@ -10,26 +10,10 @@ import re
 from datetime import date
 
 from summarize import lang
-
+from summarize.lang.units import amount  # noqa: F401 - a value as a reader writes it ('2.1bn')
 from summarize.link.reconcile import trend
 from summarize.models import Brief, FigureGroup, Story
-from summarize.render.base import BOUND_WORDS
-
-_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
-
-
-def amount(value: float, bound: str = "exact") -> str:
-    """A value as a reader writes it: 2,100,000,000 -> '2.1bn', 1,400,000 -> '1.4m', 16,500 -> '16,500'.
-
-    Only values that the short form states exactly (two decimals at most) are shortened."""
-    text = None
-    for scale, suffix in _SCALES:
-        if abs(value) >= scale and round(value / scale, 2) * scale == value:
-            text = f"{value / scale:g}{suffix}"
-            break
-    if text is None:
-        text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return BOUND_WORDS[bound] + text
+from summarize.render.base import quantity
 
 
 class Lookups:
@@ -56,18 +40,22 @@ class Lookups:
         ref = self.article.get(article_id)
         return ref.date if ref else None
 
+    def quantity(self, figure) -> str:
+        """The figure's value and unit as people write them, its unit read in its article's language."""
+        ref = self.article.get(figure.evidence.article_id)
+        return quantity(figure, ref.language if ref else lang.DEFAULT)
+
 
 VERDICT_WORDS = {"agree": "agree", "rounded": "agree (rounded)", "compatible": "differ, but can all hold", "changed": "changed over the week", "conflict": "conflict"}
 
 
 def values(look: Lookups, group: FigureGroup) -> tuple[str, str]:
-    """A comparison's values in date order ('2.1bn GBP (The Ledger) → 2.4bn GBP (The Ledger)')
+    """A comparison's values in date order ('£2.1bn (The Ledger) → £2.4bn (The Ledger)')
     and its verdict (:func:`summarize.link.reconcile.trend`)."""
     members = sorted((look.figure[i] for i in group.figure_ids), key=lambda f: (look.date_of(f.evidence.article_id) or date.max, f.id))
     verdict = trend(members, look.date_of)
     joiner = " → " if verdict == "changed" else "; "
-    unit = members[0].unit
-    return joiner.join(f"{amount(f.value, f.bound)} {unit} ({look.name(f.source_id, f.source)})" for f in members), verdict
+    return joiner.join(f"{look.quantity(f)} ({look.name(f.source_id, f.source)})" for f in members), verdict
 
 
 def _names(names: list[str], most: int = 3) -> str:
@@ -86,7 +74,7 @@ def _split_line(look: Lookups, story: Story) -> tuple[str, str] | None:
 
 def _figure_line(look: Lookups, f) -> str:
     day = look.date_of(f.evidence.article_id)
-    return f"{amount(f.value, f.bound)} {f.unit}: {f.counts} ({look.name(f.source_id, f.source)}{', ' + str(day) if day else ''})"
+    return f"{look.quantity(f)}: {f.counts} ({look.name(f.source_id, f.source)}{', ' + str(day) if day else ''})"
 
 
 def _newest_figure(look: Lookups, story: Story, repeated: set[str]):
@@ -112,7 +100,7 @@ def news(look: Lookups, story: Story) -> str:
     moved = [m for m in since.moved if m.story_id == story.id] if since else []
     if moved:
         m = moved[0]
-        return f"{m.after.counts}: {amount(m.before.value, m.before.bound)} {m.before.unit} → {amount(m.after.value, m.after.bound)} {m.after.unit} since the last brief"
+        return f"{m.after.counts}: {quantity(m.before)} → {quantity(m.after)} since the last brief"
     groups = [look.group[g] for g in story.figure_group_ids]
     changed = [(g, *values(look, g)) for g in groups]
     changed = [(g, text, verdict) for g, text, verdict in changed if verdict in ("changed", "conflict")]

@@ -16,8 +16,9 @@ from datetime import date
 
 from summarize.models import Brief, BriefClaim, Evidence, FigureGroup, Story
 from summarize.render import caps, escape
-from summarize.render.base import DEFAULT_TOP, cell, format_value, fuzzy_mark, leading, provenance, relabel
-from summarize.render.keypoint import VERDICT_WORDS, Lookups, amount, key_point, on_topic, values
+from summarize.render.base import DEFAULT_TOP, batch_usage, cell, fuzzy_mark, lacking, leading, provenance, quantity, relabel
+from summarize.render.keypoint import VERDICT_WORDS, Lookups, key_point, on_topic, values
+from summarize.lang import units
 
 PER_STORY = {"corroborated": 3, "contested": 2, "figures": 3, "stances": 3, "timeline": 3}
 """How many items of each kind a story section shows; the rest are in the appendix."""
@@ -132,7 +133,7 @@ def _header(brief: Brief, in_full: int | None = None) -> list[str]:
     if unverified:
         facts.append(f"{unverified} unverified item(s) set aside (see *Unverified*)")
     linking = [cell(_linking(brief.linking)), ""] if brief.linking else []
-    missing = [f"- **Missing: {cell(p.missing)}** ({cell(p.reason)})" for p in brief.missing]
+    missing = [f"- **Missing: {cell(p.missing)}** ({cell(p.reason)})" for p in lacking(brief)]
     return [title, "", " · ".join(facts), "", provenance(brief), "", *linking, *missing, *([""] if missing else [])]
 
 
@@ -186,7 +187,7 @@ def _index_line(ctx: _Context, story: Story) -> str:
 
 def _side(f) -> str:
     where = ", ".join(p for p in (cell(f.outlet) if f.outlet else None, str(f.date) if f.date else "undated") if p)
-    return f"{amount(f.value, f.bound)} {cell(f.unit)} (“{cell(f.quote)}” — {where})"
+    return f"{cell(quantity(f))} (“{cell(f.quote)}” — {where})"
 
 
 def _since_last(ctx: _Context) -> list[str]:
@@ -314,7 +315,7 @@ def _story_section(ctx: _Context, story: Story) -> list[str]:
     section(
         "Figures",
         [[f"- {cell(ctx.group[g].counts)}: {_values(ctx, ctx.group[g])} · {g} ({ctx.group[g].made_by})"] for g in story.figure_group_ids]
-        + [[f"- {amount(f.value, f.bound)} {cell(f.unit)}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
+        + [[f"- {cell(ctx.quantity(f))}: {cell(f.counts)} — {_given_by(ctx, f)} · {f.id}"] for f in figures if f.id not in grouped],
         "figures",
         "figure(s)",
     )
@@ -358,7 +359,7 @@ def _over_the_weeks(ctx: _Context, story: Story) -> list[str]:
     out = ["**This story over the weeks**"]
     out += [f"- {cell(w.label)}: {cell(w.headline)} ({_plural(w.articles, 'article')}) · {escape.code(w.key)}" for w in found.weeks]
     out += [
-        f"- {cell(f.counts)}: " + " → ".join(f"{amount(p.value, p.bound)} {cell(p.unit)} ({cell(p.label)})" for p in f.points)
+        f"- {cell(f.counts)}: " + " → ".join(f"{cell(units.quantity(p.value, p.unit, p.bound))} ({cell(p.label)})" for p in f.points)
         for f in found.figures[:3]
     ]
     return out + [""]
@@ -419,9 +420,9 @@ def _appendix(ctx: _Context) -> list[str]:
     out += _claims(ctx)
     out += _table(
         "Figures",
-        ["value", "unit", "counts", "source", "applies to", "evidence", "id"],
+        ["figure", "counts", "source", "applies to", "evidence", "id"],
         [
-            [format_value(f), cell(f.unit), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
+            [cell(ctx.quantity(f)), cell(f.counts), ctx.who(f.source_id, f.source), cell(f.applies_to) or "—", ctx.cite(f.evidence), f.id]
             for f in ctx.shown.figures
         ],
     )
@@ -509,7 +510,8 @@ def _appendix(ctx: _Context) -> list[str]:
         f"{u.requests} request(s), {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion = "
         f"{u.total_tokens:,} tokens, {u.reasks} reask(s), {u.transport_retries} transport retr{'y' if u.transport_retries == 1 else 'ies'}."
         + (f" {u.abandoned} request(s) abandoned (timed out or cancelled): the tokens spent on them are not counted." if u.abandoned else "")
-        + (f" {u.not_sent:,} request(s) not spent on copies (each copy at its report's requests)." if u.not_sent else ""),
+        + (f" {u.not_sent:,} request(s) not spent on copies (each copy at its report's requests)." if u.not_sent else "")
+        + cell(batch_usage(brief)),
         "",
     ]
     return out

@@ -137,17 +137,16 @@ def similar_pairs(inputs: list[StoryInput]) -> dict[tuple[int, int], float]:
 def _features(inputs: list[StoryInput]):
     import numpy as np
     from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from summarize.link import tfidf
 
     n = len(inputs)
-    docs = [f"{i.title} {i.title} {i.text}" for i in inputs]
+    stop = tfidf.english_stop_words()
+    docs = [tfidf.words(f"{i.title} {i.title} {i.text}", stop) for i in inputs]
     weighted = n >= MIN_IDF_REPORTS
     try:
-        vectorizer = TfidfVectorizer(
-            stop_words="english", sublinear_tf=True, use_idf=weighted, min_df=2 if weighted else 1, dtype=np.float32
-        )
-        text = vectorizer.fit_transform(docs).tocsr()
-    except ValueError:  # every word is a stop word, or no word is in two reports
+        text = tfidf.matrix(docs, sublinear=True, use_idf=weighted, min_df=2 if weighted else 1, dtype=np.float32)
+    except tfidf.EmptyVocabulary:  # every word is a stop word, or no word is in two reports
         text = sparse.csr_matrix((n, 1), dtype=np.float32)
     days = np.array([i.date.toordinal() if i.date else np.nan for i in inputs], dtype=float)
     return text, days
