@@ -31,7 +31,7 @@ def test_the_takeover_leads_with_the_raised_offer_not_the_split(server, tmp_path
     assert result.exit_code == EXIT_OK, result.stderr
     line = this_week_line(result.stdout, "Harbour Bank raises Northgate offer to £2.4bn")
     point = line.split("(2 articles, The Ledger): ", 1)[1]
-    assert point.startswith("Harbour Bank's offer for Northgate Building Society: 2.1bn GBP → 2.4bn GBP since the last brief")
+    assert point.startswith("Harbour Bank's offer for Northgate Building Society: £2.1bn → £2.4bn since the last brief")
     # the split is new since W44 (whose story had none), so it follows the news
     assert "; newly split on the takeover of Northgate: for David Penhale" in point
 
@@ -39,7 +39,7 @@ def test_the_takeover_leads_with_the_raised_offer_not_the_split(server, tmp_path
     assert runner.invoke(app, base + ["--week", "2024-W45", "--format", "html", "--out", str(page)], catch_exceptions=False).exit_code == EXIT_OK
     html = page.read_text(encoding="utf-8")
     this_week = html[html.index('<section id="this-week">') :].split("</section>")[0]
-    assert "Harbour Bank&#39;s offer for Northgate Building Society: 2.1bn GBP → 2.4bn GBP since the last brief" in this_week
+    assert "Harbour Bank&#39;s offer for Northgate Building Society: £2.1bn → £2.4bn since the last brief" in this_week
 
 
 def stance(sid, holder, polarity, article):
@@ -69,10 +69,10 @@ def test_the_split_leads_only_where_the_dispute_is_the_news():
     assert point.startswith("split on the merger: for the board; against the union")
     # split both weeks, price moved: the move leads and the old split is not repeated
     point = point_after(split_week("W1", W1, [a1], 5e9), split_week("W2", W2, [a1, a2], 6e9))
-    assert point.startswith("the merger's price: 5bn GBP → 6bn GBP since the last brief") and "split" not in point
+    assert point.startswith("the merger's price: £5bn → £6bn since the last brief") and "split" not in point
     # the split is new this week and the price did not move: the split is the news
     point = point_after(split_week("W1", W1, [a1], 5e9, with_split=False), split_week("W2", W2, [a1, a2], 5e9))
     assert point.startswith("split on the merger")
     # no history: the newest report's key figure leads, not the split
     alone = split_week("W2", W2, [a1, a2], 5e9)
-    assert key_point(Lookups(alone), alone.stories[0]).startswith("5bn GBP: the merger's price (the outlet, 2024-10-29)")
+    assert key_point(Lookups(alone), alone.stories[0]).startswith("£5bn: the merger's price (the outlet, 2024-10-29)")

@@ -67,11 +67,11 @@ def test_the_arc_lists_the_weeks_in_order_with_headlines_articles_and_the_moved_
     ]
     assert "The Ledger, Daily Courier" in rows[0][3]
     offer = next(line for line in shown.stdout.splitlines() if line.startswith("Harbour Bank's offer"))
-    assert offer.split(": ", 1)[1] == "2.1bn GBP | 2.4bn GBP | 2.4bn GBP"
+    assert offer.split(": ", 1)[1] == "£2.1bn | £2.4bn | £2.4bn"
     # the brief's own section says the same
     section = markdown["2024-W46"].split("**This story over the weeks**\n")[1].split("\n\n")[0].splitlines()
     assert [line.split(":")[0] for line in section[:3]] == ["- 2024-W44", "- 2024-W45", "- 2024-W46"]
-    assert section[3] == "- Harbour Bank's offer for Northgate Building Society: 2.1bn GBP (2024-W44) → 2.4bn GBP (2024-W45) → 2.4bn GBP (2024-W46)"
+    assert section[3] == "- Harbour Bank's offer for Northgate Building Society: £2.1bn (2024-W44) → £2.4bn (2024-W45) → £2.4bn (2024-W46)"
     # the same story named by a story id of a window
     by_window = runner.invoke(app, ["history", "story", "ST1", "--window", "2024-W44", "--history", str(store)])
     assert by_window.stdout == shown.stdout
@@ -84,7 +84,7 @@ def test_the_page_draws_each_week_and_one_point_per_week_under_its_csp(three_wee
     assert weeks == list(WEEKS)
     svg = section[section.index("<svg") : section.index("</svg>")]
     assert [t for t in re.findall(r"<circle[^>]*><title>([^<]*)</title>", svg)] == [
-        "2024-W44: 2.1bn GBP", "2024-W45: 2.4bn GBP", "2024-W46: 2.4bn GBP"]
+        "2024-W44: £2.1bn", "2024-W45: £2.4bn", "2024-W46: £2.4bn"]
     ys = [float(y) for y in re.findall(r'cy="([\d.]+)"', svg)]
     assert ys[0] > ys[1] == ys[2]  # the offer rose, then held
     assert " style=" not in page and "href=\"http" not in svg
@@ -109,7 +109,7 @@ def test_hostile_headlines_are_escaped_on_the_terminal_and_the_page(tmp_path):
     assert shown.exit_code == EXIT_OK, shown.stderr
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
     assert len(story_rows(shown.stdout)) == 2  # a newline in a headline starts no row
-    assert "2.1bn GBP | 2.4bn GBP" in shown.stdout
+    assert "£2.1bn | £2.4bn" in shown.stdout
 
     brief = w2.model_copy(update={"arcs": arc.arcs_of([w1, w2])})
     page = to_html(brief)
