@@ -79,7 +79,9 @@ class StoryLinker:
 
     def _story(self, n: int) -> Linked | None:
         with self._lock:
-            extractions = [self._done[i] for i in self._decided[n] if i in self._done]
+            # In article-id order: the request (and so its cache entry and recording) does
+            # not depend on which report the grouping found most central.
+            extractions = [self._done[i] for i in sorted(self._decided[n]) if i in self._done]
         if len(extractions) < 2:
             return None
         return self._guard.run(

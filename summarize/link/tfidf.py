@@ -2,7 +2,8 @@
 ``ln((1 + n) / (1 + df)) + 1``, optional sublinear tf ``1 + ln(tf)``, rows of unit length),
 without importing scikit-learn: its import alone took about 1 s of a run that briefs two
 articles, and a dry run needs the stories too.  ``tests/test_startup.py`` checks the weights
-against scikit-learn's on real articles.
+against scikit-learn's on real articles.  Stop words are the caller's (the language data's:
+:mod:`summarize.lang`), not scikit-learn's list.
 
 Two shapes: :func:`rows` gives each text's weights as a dict (the linking rules compare a
 few items at a time), :func:`matrix` a sparse matrix over a sorted vocabulary (the stories
@@ -11,14 +12,10 @@ multiply it by its transpose).
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 """scikit-learn's default token: two or more word characters."""
@@ -26,22 +23,6 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 class EmptyVocabulary(ValueError):
     """No term is left (every word a stop word, or none in ``min_df`` texts)."""
-
-
-@lru_cache(maxsize=1)
-def english_stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words (``stop_words="english"``), read from its source
-    file: importing ``sklearn`` to get them would cost what this module saves."""
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("scikit-learn is not installed")
-    source = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
-    for node in ast.parse(source.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ENGLISH_STOP_WORDS" for t in node.targets):
-            call = node.value
-            if isinstance(call, ast.Call) and call.args:
-                return frozenset(ast.literal_eval(call.args[0]))
-    raise ImportError(f"no ENGLISH_STOP_WORDS list in {source}")
 
 
 def words(text: str, stop: frozenset[str] = frozenset()) -> list[str]:

@@ -138,10 +138,11 @@ def _features(inputs: list[StoryInput]):
     import numpy as np
     from scipy import sparse
 
+    from summarize import lang
     from summarize.link import tfidf
 
     n = len(inputs)
-    stop = tfidf.english_stop_words()
+    stop = frozenset(w.casefold() for w in lang.load().stopwords)
     docs = [tfidf.words(f"{i.title} {i.title} {i.text}", stop) for i in inputs]
     weighted = n >= MIN_IDF_REPORTS
     try:
