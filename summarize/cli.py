@@ -26,6 +26,7 @@ from summarize import redact
 from summarize.cli_batch import BATCH, batch_app
 from summarize.cli_fetch import fetch as fetch_command
 from summarize.cli_history import HISTORY_FILE_HELP, history_app
+from summarize.console import error_console, printable
 from summarize.defaults import (
     DEFAULT_CHUNK_CHARS,
     DEFAULT_CONCURRENCY,
@@ -115,16 +116,6 @@ PANEL_HISTORY = "History"
 
 
 FORMAT_OF_SUFFIX = {".md": Format.md, ".markdown": Format.md, ".txt": Format.md, ".json": Format.json, ".html": Format.html, ".htm": Format.html}
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
-
-
-def _shown(text: object) -> str:
-    """Text from the run (paths, reasons, notices) as it may reach a terminal: no
-    credential, no control sequence."""
-    return escape.terminal(redact.text(str(text)))
 
 
 @app.command(
@@ -240,20 +231,20 @@ def brief(
     from summarize.sources.window import WindowError, make_window
     from summarize.week.history import default_path as default_history_path
 
-    err = _stderr()
+    err = error_console()
     if output_format is None:
         if out is not None and out.suffix and out.suffix.lower() not in FORMAT_OF_SUFFIX:
             known = ", ".join(sorted(FORMAT_OF_SUFFIX))
-            err.print(f"error: --out {_shown(out)}: the format cannot be told from {_shown(out.suffix)} ({known}); give --format", style="bold red")
+            err.print(f"error: --out {printable(out)}: the format cannot be told from {printable(out.suffix)} ({known}); give --format", style="bold red")
             raise typer.Exit(EXIT_ERROR)
         output_format = FORMAT_OF_SUFFIX.get(out.suffix.lower(), Format.md) if out else Format.md
     if out is not None and (problem := unwritable(out)):
-        err.print(f"error: --out: {_shown(problem)}", style="bold red")
+        err.print(f"error: --out: {printable(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR)
     try:
         chosen = make_window(since, until, week)
     except WindowError as problem:
-        err.print(f"error: {_shown(problem)}", style="bold red")
+        err.print(f"error: {printable(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
     options = pipeline.Options(
         folder=folder,
@@ -285,10 +276,10 @@ def brief(
         try:
             planned = pipeline.dry_run(options)
         except pipeline.ConfigError as problem:
-            err.print(f"error: {_shown(problem)}", style="bold red")
+            err.print(f"error: {printable(problem)}", style="bold red")
             raise typer.Exit(EXIT_ERROR) from None
         for message in planned.notices:
-            err.print(_shown(message))
+            err.print(printable(message))
         sys.stdout.write(_dry_run_table(planned, max_retries))
         sys.stdout.flush()
         return
@@ -303,10 +294,10 @@ def brief(
         else:
             result = pipeline.brief_folder(options, progress=_progress(err))
     except pipeline.ConfigError as problem:
-        err.print(f"error: {_shown(problem)}", style="bold red")
+        err.print(f"error: {printable(problem)}", style="bold red")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
-        kept = f" are kept in {_shown(options.cache_dir)}" if options.cache_dir else " were not cached (--no-cache)"
+        kept = f" are kept in {printable(options.cache_dir)}" if options.cache_dir else " were not cached (--no-cache)"
         err.print(f"\ninterrupted: the articles finished so far{kept}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
@@ -320,7 +311,7 @@ def brief(
         except OSError as problem:
             _not_written(err, out, text, problem)
         if not quiet:
-            err.print(f"wrote {_shown(out)}")
+            err.print(f"wrote {printable(out)}")
     elif output_format is Format.md and sys.stdout.isatty():
         from rich.markdown import Markdown
 
@@ -358,12 +349,12 @@ def _not_written(err: Console, out: Path, text: str, problem: OSError) -> None:
     why = problem.strerror or type(problem).__name__
     fallback = write_fallback(text, out)
     if fallback is not None:
-        where = f"it was written to {_shown(fallback)} instead"
+        where = f"it was written to {printable(fallback)} instead"
     else:
         sys.stdout.write(text if not sys.stdout.isatty() else escape.terminal(text))
         sys.stdout.flush()
         where = "nor could the temporary folder: it was written to stdout"
-    err.print(f"error: --out {_shown(out)} could not be written ({_shown(why)}); {where}", style="bold red")
+    err.print(f"error: --out {printable(out)} could not be written ({printable(why)}); {where}", style="bold red")
     raise typer.Exit(EXIT_NOT_WRITTEN)
 
 
@@ -383,7 +374,7 @@ def _dry_run_table(planned: pipeline.DryRun, max_retries: int) -> str:
     paid = [p for p in planned.articles if p.how == "model"]
     for p in planned.articles:
         c = p.cost
-        rows.append(f"{c.parts:>5} {c.requests:>8} {c.prompt_tokens:>13,} {c.output_tokens:>13,}  {p.how:<6} {_shown(p.article.path)}")
+        rows.append(f"{c.parts:>5} {c.requests:>8} {c.prompt_tokens:>13,} {c.output_tokens:>13,}  {p.how:<6} {printable(p.article.path)}")
     requests = sum(p.cost.requests for p in paid)
     prompt, output = sum(p.cost.prompt_tokens for p in paid), sum(p.cost.output_tokens for p in paid)
     rows.append(
@@ -401,7 +392,7 @@ def _warnings_only(err: Console) -> pipeline.Progress:
     retries, progress or where a replay's answers come from (the brief says that)."""
     from summarize import pipeline
 
-    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(_shown(m)), info=lambda m: None)
+    return pipeline.Progress(notice=lambda m: None if m.startswith("retry") else err.print(printable(m)), info=lambda m: None)
 
 
 def _progress(err: Console) -> pipeline.Progress:
@@ -412,21 +403,21 @@ def _progress(err: Console) -> pipeline.Progress:
 
     def finished(i, n, article, extraction, problem):
         if extraction is None:
-            how = _shown(problem) if str(problem).startswith("not processed") else f"failed: {_shown(problem)}"
-            err.print(f"[{i}/{n}] {_shown(article.path)}: {how}")
+            how = printable(problem) if str(problem).startswith("not processed") else f"failed: {printable(problem)}"
+            err.print(f"[{i}/{n}] {printable(article.path)}: {how}")
             return
         counts = ", ".join(
             f"{len(items)} {noun if len(items) == 1 else noun + 's'}"
             for noun, items in (("actor", extraction.actors), ("claim", extraction.claims), ("figure", extraction.figures), ("stance", extraction.stances))
         )
         parts = f", {extraction.parts} parts" if extraction.parts > 1 else ""
-        err.print(f"[{i}/{n}] {_shown(article.path)}: {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
+        err.print(f"[{i}/{n}] {printable(article.path)}: {counts} ({extraction.attempts} answer{'s' if extraction.attempts != 1 else ''}{parts})")
 
     return pipeline.Progress(
         finished=finished,
-        notice=lambda m: err.print(_shown(m)),
-        cached=lambda i, n, article: err.print(f"[{i}/{n}] {_shown(article.path)}: from the cache"),
-        phase=lambda doing: err.print(f"{_shown(doing)}…"),
+        notice=lambda m: err.print(printable(m)),
+        cached=lambda i, n, article: err.print(f"[{i}/{n}] {printable(article.path)}: from the cache"),
+        phase=lambda doing: err.print(f"{printable(doing)}…"),
     )
 
 
@@ -437,7 +428,7 @@ def schemas(
     from summarize.schemas import write_schemas
 
     for path in write_schemas(folder):
-        _stderr().print(f"wrote {path}")
+        error_console().print(f"wrote {path}")
 
 
 def main() -> None:

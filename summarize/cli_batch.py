@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from summarize.console import error_console, printable
+
 from summarize.defaults import (
     DEFAULT_CHUNK_CHARS,
     DEFAULT_MAX_OUTPUT_TOKENS,
@@ -65,7 +67,7 @@ JobId = Annotated[Optional[str], typer.Argument(help="The batch id [default: the
 def _fail(message: object, code: int | None = None) -> typer.Exit:
     from summarize import cli
 
-    cli._stderr().print(f"error: {cli._shown(message)}", style="bold red")
+    error_console().print(f"error: {printable(message)}", style="bold red")
     return typer.Exit(cli.EXIT_ERROR if code is None else code)
 
 
@@ -118,14 +120,14 @@ def submit(
         done = batch.submit(options, {"since": since, "until": until, "week": week})
     except (pipeline.ConfigError, BatchError, batch.JobError) as problem:
         raise _fail(problem) from None
-    err = cli._stderr()
+    err = error_console()
     for message in done.notices:
-        err.print(cli._shown(message))
+        err.print(printable(message))
     job = done.job
     articles = len({line.article for line in job.lines.values()})
     cached = f"; {done.cached} request(s) already answered in the cache were not submitted" if done.cached else ""
     err.print(
-        cli._shown(
+        printable(
             f"submitted batch {job.batch_id}: {len(job.lines)} request(s) for {articles} of {done.articles} article(s){cached}. "
             f"The job is kept in {job.folder_path}. Next: `summarize batch status {job.batch_id}`, then "
             f"`summarize batch collect {job.batch_id} --out brief.md`."
@@ -133,7 +135,7 @@ def submit(
     )
     if job.credentials_left_out:
         err.print("the base URL's credentials were not stored: give --base-url again to status and collect")
-    typer.echo(cli._shown(job.batch_id))
+    typer.echo(printable(job.batch_id))
 
 
 @batch_app.command(
@@ -159,7 +161,7 @@ def status(job_id: JobId = None, cache_dir: CacheDir = None, base_url: BaseUrl =
         ("next", _next_step(job, state)),
     ]
     for name, value in rows:
-        typer.echo(f"{name:<9} {cli._shown(value)}")
+        typer.echo(f"{name:<9} {printable(value)}")
 
 
 def _next_step(job: batch.Job, state: batch.BatchState) -> str:
@@ -205,7 +207,7 @@ def collect(
     owned = sorted({a.split("=", 1)[0] for a in extra} & set(JOB_OWNED))
     if owned:
         raise _fail(f"{', '.join(owned)}: fixed by the batch job at submit (the answers were asked with it); submit again to change it")
-    err = cli._stderr()
+    err = error_console()
     try:
         job = batch.find(_cache(cache_dir), job_id)
         got = batch.collect(
@@ -214,7 +216,7 @@ def collect(
             wait=wait,
             poll_interval=poll_interval,
             on_status=lambda state: err.print(
-                cli._shown(f"batch {job.batch_id}: {state.status}, {state.counted()}; reading its status again in {poll_interval:g} s")
+                printable(f"batch {job.batch_id}: {state.status}, {state.counted()}; reading its status again in {poll_interval:g} s")
             ),
         )
     except batch.NotFinished as problem:
@@ -240,9 +242,9 @@ def _report(got: batch.Collected, err) -> None:
     from summarize import cli
 
     if got.cleaned:
-        err.print(cli._shown(got.cleaned))
+        err.print(printable(got.cleaned))
     err.print(
-        cli._shown(
+        printable(
             f"batch {got.job.batch_id}: {got.stored} answer(s) stored in the cache by this collect, "
             f"{len(got.online)} request(s) left for the online run{_odd_lines(got)}; the batch's answers used "
             f"{got.prompt_tokens:,} prompt and {got.completion_tokens:,} completion tokens (billed by the batch; "
@@ -250,7 +252,7 @@ def _report(got: batch.Collected, err) -> None:
         )
     )
     for path, why in got.online:
-        err.print(f"      online: {cli._shown(path)}: {cli._shown(why)}")
+        err.print(f"      online: {printable(path)}: {printable(why)}")
     for count, what, ids in (
         (len(got.unknown), "line(s) with a custom_id this job did not submit, not used", got.unknown),
         (len(got.duplicated), "custom_id(s) answered by more than one line", [f"{cid} ×{n}" for cid, n in got.duplicated.items()]),
@@ -258,7 +260,7 @@ def _report(got: batch.Collected, err) -> None:
     ):
         if count:
             shown = ", ".join(ids[:5]) + (f" and {count - 5} more" if count > 5 else "")
-            err.print(cli._shown(f"batch {got.job.batch_id}: {count} {what}: {shown}"))
+            err.print(printable(f"batch {got.job.batch_id}: {count} {what}: {shown}"))
 
 
 def _odd_lines(got: batch.Collected) -> str:

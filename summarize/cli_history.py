@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from summarize import redact
-from summarize.render import escape
+from summarize.console import error_console, printable
 from summarize.render.arc import arc_table, stories_table
 from summarize.week import arc
 from summarize.week.history import HistoryError, desk_of, list_briefs
@@ -34,12 +32,8 @@ Desk = Annotated[Optional[str], typer.Option("--desk", help="The desk the brief 
 Folder = Annotated[Optional[Path], typer.Option("--folder", help="The folder the brief was made from (when no --desk was given).", show_default=False)]
 
 
-def _shown(text: object) -> str:
-    return escape.terminal(redact.text(str(text)))
-
-
 def _fail(message: object) -> typer.Exit:
-    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(f"error: {_shown(message)}", style="bold red")
+    error_console().print(f"error: {printable(message)}", style="bold red")
     return typer.Exit(EXIT_ERROR)
 
 
@@ -64,17 +58,17 @@ def history_list(
     try:
         saved = list_briefs(path)
         if not saved:
-            Console(stderr=True, highlight=False, markup=False).print(f"no brief saved in {_shown(path)} yet: brief a window (--week or --since/--until) to start one")
+            error_console().print(f"no brief saved in {printable(path)} yet: brief a window (--week or --since/--until) to start one")
             return
         if window is not None:
             chosen, weeks = arc.window_stories(path, window, _desk(desk, folder))
-            sys.stdout.write(_shown(f"stories of the brief of {window} for {desk_label(chosen)}\n" + stories_table(weeks)))
-            sys.stdout.write(_shown("(one story over the weeks: summarize history story KEY)\n"))
+            sys.stdout.write(printable(f"stories of the brief of {window} for {desk_label(chosen)}\n" + stories_table(weeks)))
+            sys.stdout.write(printable("(one story over the weeks: summarize history story KEY)\n"))
             return
     except (HistoryError, arc.ArcError) as problem:
         raise _fail(problem) from None
-    sys.stdout.write(_shown(history_table(saved)))
-    sys.stdout.write(f"({len(saved)} brief(s) in {_shown(path)}; a brief's stories and their keys: summarize history --window WINDOW)\n")
+    sys.stdout.write(printable(history_table(saved)))
+    sys.stdout.write(f"({len(saved)} brief(s) in {printable(path)}; a brief's stories and their keys: summarize history --window WINDOW)\n")
 
 
 @history_app.command(help="One story over the saved weeks of its folder or desk: KEY is WINDOW/STORY (2024-W45/ST1, as `summarize history --window` and the brief's 'Since the last brief' print it), or STORY with --window.")
@@ -96,4 +90,4 @@ def story(
         chosen, found = arc.arc_in_history(path, label, story_id, _desk(desk, folder))
     except (HistoryError, arc.ArcError) as problem:
         raise _fail(problem) from None
-    sys.stdout.write(_shown(f"{desk_label(chosen)}\n" + arc_table(found)))
+    sys.stdout.write(printable(f"{desk_label(chosen)}\n" + arc_table(found)))

@@ -327,7 +327,7 @@ def brief_folder(options: Options, env: Mapping[str, str] | None = None, progres
     env = os.environ if env is None else env
     progress = _pool.serialised(progress or Progress())
     clock = _Clock()
-    loaded, chosen = _in_scope(options)
+    loaded, chosen = in_scope(options)
     previous, history_problem, history_created = _previous_brief(options)
     plan = _plan(options, loaded.articles, env, progress)
     clock.lap("load (files, copies)")
@@ -566,7 +566,7 @@ def _keep_extractions(extractions: list[ArticleExtraction]) -> str:
         return f"no file: {err}"
 
 
-def _in_scope(options: Options) -> tuple[load.Loaded, Selection]:
+def in_scope(options: Options) -> tuple[load.Loaded, Selection]:
     """The folder's articles inside the window (``loaded.articles`` narrowed to them)."""
     try:
         loaded = load.load_folder(options.folder, options.recursive)
@@ -626,7 +626,7 @@ class DryRun:
 def dry_run(options: Options, env: Mapping[str, str] | None = None) -> DryRun:
     """The articles a run would brief and what each would cost; no model is called."""
     env = os.environ if env is None else env
-    loaded, chosen = _in_scope(options)
+    loaded, chosen = in_scope(options)
     notices = loaded.messages()
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")

@@ -158,7 +158,7 @@ def submit(
         raise pipeline.ConfigError("the Batch API needs a configured endpoint. " + pipeline.SETUP_HELP)
     if options.cache_dir is None:
         raise pipeline.ConfigError("batch answers are kept in the answer cache: give --cache-dir")
-    loaded, chosen = pipeline._in_scope(options)
+    loaded, chosen = pipeline.in_scope(options)
     notices = loaded.messages()
     if chosen.window and chosen.window.outside:
         notices.append(f"{chosen.window.outside} article(s) dated outside {chosen.window.label} are left out")
@@ -464,7 +464,7 @@ def _take(
 
 def _articles(options: pipeline.Options) -> list[Article]:
     try:
-        return pipeline._in_scope(options)[0].articles
+        return pipeline.in_scope(options)[0].articles
     except pipeline.ConfigError:
         return []
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize import lazy
-from summarize.extract.llm import ModelClient, ModelError, ModelSettings, _api_error_message
+from summarize.extract.llm import ModelClient, ModelError, ModelSettings, api_error_message
 from summarize.files import temporary_beside
 
 httpx2 = lazy.Module("httpx2")
@@ -150,7 +150,7 @@ class BatchEndpoint:
         return answer
 
     def _error(self, what: str, err: openai.APIError) -> BatchError:
-        message = _api_error_message(err, self._timeout)
+        message = api_error_message(err, self._timeout)
         if isinstance(err, openai.APIStatusError) and err.status_code in NO_BATCH_STATUS and what == "upload the requests":
             return NoBatchSupport(
                 f"the endpoint has no Batch API (POST /v1/files answered HTTP {err.status_code}): send the articles "

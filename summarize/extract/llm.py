@@ -375,7 +375,7 @@ class ModelClient:
     def _count_retry(self, state: tenacity.RetryCallState) -> None:
         self._call.tally.transport_retries += 1
         if self.settings.on_retry and state.outcome is not None and state.next_action is not None:
-            why = _api_error_message(state.outcome.exception(), self.settings.timeout)
+            why = api_error_message(state.outcome.exception(), self.settings.timeout)
             self.settings.on_retry(
                 f"retry {state.attempt_number}/{self.settings.transport_retries} in {state.next_action.sleep:.1f} s: {why}"
             )
@@ -501,7 +501,7 @@ class ModelClient:
                 attempts,
                 usage,
             )
-        message = _api_error_message(err, self.settings.timeout)
+        message = api_error_message(err, self.settings.timeout)
         if isinstance(err, openai.NotFoundError) and self.chatted.is_set() and self._call.what:
             # The same model at the same URL answered the articles' requests: neither is
             # wrong, the server has no answer for this kind of request (a summary, links).
@@ -628,7 +628,7 @@ def _first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _api_error_message(err: BaseException, timeout: float) -> str:
+def api_error_message(err: BaseException, timeout: float) -> str:
     if _is_cassette_miss(err):
         return (
             "the recorded answers do not match this request (the prompt, model or mode changed "
