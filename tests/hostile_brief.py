@@ -4,7 +4,7 @@ words and a failed file's name.  Built by hand, so every alignment appears once.
 
 from __future__ import annotations
 
-from summarize.merge import stance_matrix
+from summarize.link.tables import stance_matrix
 from summarize.models import (
     ArticleRef,
     Brief,

@@ -1,6 +1,7 @@
 """Actor resolution and cross-article assembly, on hand-built extractions (no HTTP)."""
 
-from summarize.merge import merge, name_key
+from summarize.link.names import name_key
+from summarize.merge import merge
 from summarize.models import (
     OUTLET,
     Actor,

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from summarize.extract.llm import ModelClient, ModelError
 from summarize.extract.prompting import link_prompt, template_version
 from summarize.link import corroborate, reconcile
+from summarize.link.tables import stance_matrix, story_links
 from summarize.link.names import incompatible
 from summarize.link.similarity import Vectors, complete_groups, content_words
 from summarize.models import (
@@ -427,10 +428,6 @@ def apply_links(brief: Brief, results: LinkResult | list[LinkResult]) -> Brief:
     """The brief with these links (one result, or one per story): actors joined (every
     reference to them moved), claim clusters, contested pairs, figure comparisons, issues,
     the stance matrix and each story's links rebuilt."""
-    from summarize.merge import (  # merge builds the brief with these links
-        stance_matrix,
-        story_links,
-    )
 
     results = results if isinstance(results, list) else [results]
     result = combined(results)
