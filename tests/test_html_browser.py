@@ -224,6 +224,8 @@ def test_hostile_article_changes_nothing(browser, hostile_page):
 
 
 def test_alignment_and_verification_are_visibly_different(browser, hostile_page):
+    from playwright.sync_api import expect
+
     visit = Visit(browser, hostile_page)
     visit.choose("S1", "stances")
 
@@ -239,8 +241,10 @@ def test_alignment_and_verification_are_visibly_different(browser, hostile_page)
     u1, u2 = visit.page.locator("#item-U1"), visit.page.locator("#item-U2")
     u1.locator("summary").click()
     u2.locator("summary").click()
-    assert "unverified" in u1.inner_text() and u1.locator("a.show").count() == 1
-    assert "quote not found in the article" in u2.inner_text() and u2.locator("a.show").count() == 0
+    # Opening a part draws its entries: wait for them (auto-retrying), not one read at once.
+    expect(u1).to_contain_text("unverified")
+    expect(u2).to_contain_text("quote not found in the article")
+    assert u1.locator("a.show").count() == 1 and u2.locator("a.show").count() == 0
     assert visit.page.locator("#ev-U2").count() == 0 and visit.page.locator("#ev-U1").count() == 1
     visit.assert_quiet()
 
