@@ -180,9 +180,14 @@ def test_the_thread_told_to_wait_is_not_made_to_wait_twice_but_the_others_are():
     assert clock.slept == [5.0]
 
 
+FIRST_ANSWER = 0.6
+"""Seconds the server takes to answer in the first-contact tests: long enough that eight
+requests built one after another on a busy two-core machine are all out before it."""
+
+
 def first_arrivals(tmp_path, **server):
     folder, annotations, _ = articles(tmp_path, 16)
-    with ReferenceServer(annotations=annotations, latency=0.3, **server) as ref:
+    with ReferenceServer(annotations=annotations, latency=FIRST_ANSWER, **server) as ref:
         result = pipeline.brief_folder(extraction_options(folder, ref, concurrency=8), env={})
         arrivals, lists = sorted(t for t, _ in ref.arrivals), ref.model_lists
     assert not result.brief.failed and len(result.brief.articles) == 16
@@ -192,13 +197,13 @@ def first_arrivals(tmp_path, **server):
 def test_an_endpoint_that_lists_its_models_gets_every_worker_at_once(tmp_path):
     starts, lists = first_arrivals(tmp_path)
     assert lists == 1  # asked once, before the first article
-    assert max(starts) < 0.25  # all eight sent before the first answer (0.3 s) could be back
+    assert max(starts) < 0.8 * FIRST_ANSWER  # all eight sent before the first answer could be back
 
 
 def test_without_a_model_list_the_first_article_tries_the_endpoint_alone(tmp_path):
     starts, lists = first_arrivals(tmp_path, list_models=False)
     assert lists == 0
-    assert starts[1] >= 0.25  # the second request waited for the first answer
+    assert starts[1] >= 0.8 * FIRST_ANSWER  # the second request waited for the first answer
 
 
 def free_slots(client: ModelClient) -> int:
