@@ -23,14 +23,10 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import re
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from served import served  # noqa: E402
 from synthetic import write_article  # noqa: E402
 
 from summarize import pipeline  # noqa: E402
@@ -46,26 +43,6 @@ from summarize import pipeline  # noqa: E402
 def write_week(folder: Path, annotations: Path, count: int) -> None:
     for i in range(count):
         write_article(folder, annotations, f"a{i:03d}.txt", paragraphs=18 + i % 17, first=40 * i)
-
-
-@contextmanager
-def served(annotations: Path, latency: float) -> Iterator[str]:
-    """The reference server in a process of its own (as a real endpoint is: its work does not
-    share this process's interpreter); yields its base URL."""
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "reference_server.py"), "--port", "0", "--annotations", str(annotations), "--latency", str(latency)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = server.stdout.readline() if server.stdout else ""
-        found = re.search(r" at (http://\S+) ", line)
-        if not found:
-            raise SystemExit(f"the reference server did not start: {line!r}")
-        yield found.group(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @dataclass
@@ -81,7 +58,7 @@ class Measured:
 
 
 def run(folder: Path, annotations: Path, latency: float, concurrency: int) -> Measured:
-    with served(annotations, latency) as base_url:
+    with served(latency, "--annotations", str(annotations)) as base_url:
         finished: list[float] = []
         progress = pipeline.Progress(finished=lambda *_: finished.append(time.perf_counter()))
         wall, cpu = time.perf_counter(), time.process_time()

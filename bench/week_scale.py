@@ -32,11 +32,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from served import served  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "bbc-news"
 RUN = (
     "import logging, sys; "
@@ -44,24 +47,6 @@ RUN = (
     "logging.getLogger('summarize.timing').setLevel(logging.DEBUG); "
     "from summarize.cli import main; sys.argv[0] = 'summarize'; main()"
 )
-
-
-@contextmanager
-def served(latency: float):
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "reference_server.py"), "--port", "0", "--by-rule", "--latency", str(latency)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = server.stdout.readline() if server.stdout else ""
-        found = re.search(r" at (http://\S+) ", line)
-        if not found:
-            raise SystemExit(f"the test server did not start: {line!r}")
-        yield found.group(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @dataclass
@@ -91,7 +76,7 @@ def week(folder: Path, size: int) -> None:
 
 
 def brief(folder: Path, latency: float, concurrency: int, out: Path) -> Measured:
-    with served(latency) as base_url:
+    with served(latency, "--by-rule") as base_url:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         run = subprocess.run(
