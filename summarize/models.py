@@ -20,14 +20,14 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from summarize.text import OUTLET
+
 ActorKind = Literal["person", "organisation", "country", "group"]
 ClaimKind = Literal["fact", "assessment", "forecast", "denial", "commitment", "demand"]
 Polarity = Literal["support", "oppose", "neutral", "mixed"]
 Bound = Literal["exact", "approximate", "more_than", "less_than", "at_least", "at_most"]
 Alignment = Literal["exact", "fuzzy", "unaligned"]
 
-OUTLET = "the outlet"
-"""Speaker/source name used when the article itself (its reporter) asserts something."""
 
 
 class _Strict(BaseModel):

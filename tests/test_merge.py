@@ -1,6 +1,6 @@
 """Actor resolution and cross-article assembly, on hand-built extractions (no HTTP)."""
 
-from summarize.link.names import name_key
+from summarize.text.names import name_key
 from summarize.merge import merge
 from summarize.models import (
     OUTLET,

@@ -31,7 +31,7 @@ from summarize.extract.prompting import (
     gleaning_prompt,
     template_version,
 )
-from summarize.link.names import name_key
+from summarize.text.names import name_key
 from summarize.models import (
     Actor,
     Article,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from summarize import lang
-from summarize.link.names import vocabulary, words
+from summarize.text.names import vocabulary, words
 from summarize.link.similarity import TermIndex, Vectors, complete_groups
 from summarize.models import ArticleRef, BriefClaim, ClaimCluster
 from summarize.verify import numbers

@@ -26,7 +26,7 @@ from summarize.extract.llm import ModelClient, ModelError
 from summarize.extract.prompting import link_prompt, template_version
 from summarize.link import corroborate, reconcile
 from summarize.link.tables import stance_matrix, story_links
-from summarize.link.names import incompatible
+from summarize.text.names import incompatible
 from summarize.link.similarity import Vectors, complete_groups, content_words
 from summarize.models import (
     ArticleRef,

@@ -9,7 +9,7 @@ index, so the cost grows with the number of names, never with pairs of them):
   "US Secretary of State Antony Blinken" ~ "Antony Blinken");
 * **similar spelling** — people (full names) or organisations and groups whose names
   have as many words, all equal but one and that one close by rapidfuzz
-  (:func:`summarize.link.names.similar_names`: "Andriy Sybiga" ~ "Andrii Sybiha", "Rosneft
+  (:func:`summarize.text.names.similar_names`: "Andriy Sybiga" ~ "Andrii Sybiha", "Rosneft
   Trading" ~ "Rosnieft Trading"), compared only within a block of names of one kind with
   the same initials, and joined only when no two full names of the two clusters are
   incompatible.
@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from summarize.link.names import (
+from summarize.text.names import (
     incompatible,
     name_key,
     similar_names,

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from summarize import lang
 from summarize.link import tfidf
-from summarize.link.names import vocabulary, words
+from summarize.text.names import vocabulary, words
 
 _MAX_SHARED_BY = 200
 """A word in more items than this is too common to find candidates with."""

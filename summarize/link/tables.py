@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from summarize.link.names import name_key, tokens
+from summarize.text.names import name_key, tokens
 from summarize.models import Brief, BriefStance, StanceCell, Story
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from summarize import lang
-from summarize.link.names import is_outlet, name_key
+from summarize.text.names import is_outlet, name_key
 from summarize.verify import ground, numbers
 
 KINDS = ("actors", "claims", "figures", "stances")

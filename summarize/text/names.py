@@ -9,7 +9,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarize import lang
-from summarize.models import OUTLET
+from summarize.text import OUTLET
 
 _LANG = lang.load()
 TITLES = _LANG.titles
